@@ -1,0 +1,1 @@
+"""Reverse Running Coach: a Telegram bot for backward running."""

@@ -1,0 +1,128 @@
+"""Plain values shared by the core, the content loader and the Telegram edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+
+class Feeling(StrEnum):
+    GREAT = "great"
+    GOOD = "good"
+    OK = "ok"
+    HARD = "hard"
+
+
+# Canonical body-part names; the export and the parser speak only these.
+BODY_PARTS: tuple[str, ...] = (
+    "knee",
+    "ankle",
+    "hip",
+    "calf",
+    "achilles",
+    "shin",
+    "hamstring",
+    "quad",
+    "foot",
+    "neck",
+    "back",
+)
+
+# Words that mean "stop now and get it checked" rather than ordinary pain.
+RedFlag = Literal[
+    "sharp pain", "swelling", "giving way", "fall", "dizziness", "chest pain", "breathless"
+]
+
+TRACKS: tuple[str, ...] = ("beginner", "runner", "team", "rehab", "general")
+
+
+@dataclass(frozen=True)
+class LogDraft:
+    """What the parser understood from one free-text log. Always valid when built by parse_log."""
+
+    text: str
+    duration_s: int | None = None
+    distance_m: float | None = None
+    feeling: Feeling | None = None
+    pain: bool = False
+    body_parts: tuple[str, ...] = ()  # where it hurts, canonical names, sorted, no repeats
+    sore_parts: tuple[str, ...] = ()  # ordinary muscle soreness, not pain
+    red_flags: tuple[RedFlag, ...] = ()
+    surface: str | None = None  # "grass", "treadmill", "track", "road", "sand", "trail", ...
+    reps: int | None = None  # intervals: 6x30s -> reps=6, rep_s=30, duration_s=180
+    rep_s: int | None = None
+    notes: str = ""  # surface, soreness and other remarks, readable by a person
+
+
+ParseErrorCode = Literal["empty", "too_long", "no_amount", "not_positive", "absurd"]
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """Why a text could not become a session; render turns it into a friendly reply."""
+
+    code: ParseErrorCode
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class WeekTarget:
+    """One week of one track, as the plan content defines it."""
+
+    week: int  # 1..8
+    phase: str  # e.g. "Familiarization"
+    sessions: int  # target sessions in the week
+    min_s: int  # backward seconds per session, lower end of the target
+    max_s: int  # upper end
+    workout: str  # one line a person can follow, e.g. "1–2 min backward on a flat track"
+    focus: str  # what the week is about, one line
+
+
+@dataclass(frozen=True)
+class SessionFact:
+    """The part of a stored session the core needs for stats and feedback."""
+
+    local_date: date
+    duration_s: int | None
+    distance_m: float | None = None
+    pain: bool = False
+    feeling: Feeling | None = None
+
+
+@dataclass(frozen=True)
+class WeekReview:
+    """A finished local week, as input to progression."""
+
+    week: int  # the plan week the user was in
+    sessions_done: int
+    sessions_target: int
+    pain: bool
+    backward_s: int = 0
+    paused: bool = False
+
+
+ProgressionDecision = Literal["advance", "hold", "repeat", "finish", "rest"]
+
+
+@dataclass(frozen=True)
+class Progression:
+    new_week: int
+    decision: ProgressionDecision
+    reason: str  # one line the user sees in /plan
+
+
+@dataclass(frozen=True)
+class WeekStat:
+    """Backward minutes and sessions of one local week (Monday start)."""
+
+    week_start: date
+    sessions: int
+    backward_s: int
+    pain_sessions: int = 0
+    target_sessions: int = 0
+    target_min_s: int = 0
+    target_max_s: int = 0
+    paused: bool = False
+    dates: tuple[date, ...] = field(default_factory=tuple)

@@ -1,0 +1,142 @@
+"""Settings: the one place the environment and `.env` are read."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_RE = re.compile(r"^\d{3,12}:[A-Za-z0-9_-]{30,}$")
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+DEFAULT_DB = "sqlite+aiosqlite:///./data/coach.db"
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class Settings(BaseSettings):
+    """Everything the operator can set. Field names match the environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = Field(default=None, description="BotFather token")
+    database_url: str = DEFAULT_DB
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    default_timezone: str = "UTC"
+    log_level: LogLevel = "INFO"
+    reminder_interval_s: float = Field(default=20.0, gt=0, le=60)
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_format(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or v.get_secret_value() == "":
+            return None
+        if not TOKEN_RE.match(v.get_secret_value()):
+            raise ValueError("does not look like a BotFather token (digits:letters, e.g. 123:AbC…)")
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_driver(cls, v: str) -> str:
+        """Accept the plain URLs people paste and pick the async driver for them."""
+        v = v.strip()
+        for plain, driver in (
+            ("postgres://", "postgresql+asyncpg://"),
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("sqlite:///", "sqlite+aiosqlite:///"),
+        ):
+            if v.startswith(plain):
+                return driver + v[len(plain) :]
+        if not v.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+            raise ValueError("use a postgresql:// or sqlite:/// URL")
+        return v
+
+    @field_validator("telegram_base_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_format(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or v.get_secret_value() == "":
+            return None
+        if not SECRET_RE.match(v.get_secret_value()):
+            raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+        return v
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {v!r} (e.g. Europe/Berlin)") from None
+        return v
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, v: object) -> object:
+        return v.upper() if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        return self
+
+    @property
+    def base_url(self) -> str:
+        """The Bot API prefix; PTB appends the token, as Telegram's own URL scheme expects."""
+        return self.telegram_base_url
+
+    @property
+    def base_file_url(self) -> str:
+        if self.telegram_base_file_url:
+            return self.telegram_base_file_url
+        base = self.telegram_base_url
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    def sqlite_path(self) -> Path | None:
+        """The database file when the URL is SQLite on disk, so its folder can be created."""
+        m = re.match(r"^sqlite\+aiosqlite:///(?!:memory:)(.+)$", self.database_url)
+        return Path(m.group(1)) if m else None
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; str() is one line naming it."""
+
+
+def describe(err: ValidationError) -> str:
+    """One line naming the first bad setting, as the operator would type it."""
+    first = err.errors()[0]
+    loc = [str(x) for x in first.get("loc", ())]
+    name = loc[0].upper() if loc else ""
+    msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"Setting {name}: {msg}" if name else f"Settings: {msg}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into a SettingsError with one clear line."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        raise SettingsError(describe(err)) from None
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return settings

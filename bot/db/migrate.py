@@ -1,0 +1,43 @@
+"""Apply Alembic migrations from code: on start-up and from `python -m bot migrate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+ROOT = Path(__file__).resolve().parents[2]
+# An arbitrary constant: replicas starting together take turns on PostgreSQL.
+MIGRATION_LOCK = 7_240_318
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _run(connection: Connection, url: str, target: str, down: bool) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+    cfg = alembic_config(url)
+    cfg.attributes["connection"] = connection
+    if down:
+        command.downgrade(cfg, target)
+    else:
+        command.upgrade(cfg, target)
+
+
+async def upgrade(engine: AsyncEngine, target: str = "head") -> None:
+    async with engine.begin() as conn:
+        await conn.run_sync(_run, engine.url.render_as_string(hide_password=False), target, False)
+
+
+async def downgrade(engine: AsyncEngine, target: str = "base") -> None:
+    async with engine.begin() as conn:
+        await conn.run_sync(_run, engine.url.render_as_string(hide_password=False), target, True)

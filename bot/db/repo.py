@@ -1,0 +1,247 @@
+"""Every query, named for what it answers. Handlers and jobs use these, never raw SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    Conversation,
+    Delivery,
+    PlanChange,
+    ProcessedUpdate,
+    User,
+    Workout,
+    utcnow,
+)
+
+USER_TABLES: tuple[type[Any], ...] = (Workout, Conversation, Delivery, PlanChange)
+
+
+class Repo:
+    """Queries inside one unit of work (one transaction)."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self.session = session
+        self.dialect = dialect
+
+    def _insert(self, model: type[Any]) -> Any:
+        return pg_insert(model) if self.dialect == "postgresql" else sqlite_insert(model)
+
+    # --- updates -------------------------------------------------------------------------
+    async def claim_update(self, update_id: int) -> bool:
+        """True the first time an update id is seen, on any replica; False for a redelivery."""
+        stmt = self._insert(ProcessedUpdate).values(update_id=update_id, received_at=utcnow())
+        result = await self.session.execute(stmt.on_conflict_do_nothing())
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def forget_updates_before(self, cutoff: datetime) -> int:
+        result = await self.session.execute(
+            delete(ProcessedUpdate).where(ProcessedUpdate.received_at < cutoff)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    # --- users ---------------------------------------------------------------------------
+    async def get_user(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def ensure_user(
+        self, user_id: int, chat_id: int, first_name: str, timezone: str
+    ) -> tuple[User, bool]:
+        """The user row, created if missing; safe when two replicas race on the first /start."""
+        stmt = self._insert(User).values(
+            id=user_id,
+            chat_id=chat_id,
+            first_name=first_name[:128],
+            timezone=timezone,
+            created_at=utcnow(),
+        )
+        result = await self.session.execute(stmt.on_conflict_do_nothing())
+        created = getattr(result, "rowcount", 0) == 1
+        user = await self.session.get(User, user_id, populate_existing=True)
+        assert user is not None
+        return user, created
+
+    async def delete_user(self, user_id: int) -> None:
+        """Every row about the user, child tables first so it holds without FK cascades too."""
+        for model in USER_TABLES:
+            await self.session.execute(delete(model).where(model.user_id == user_id))
+        await self.session.execute(delete(User).where(User.id == user_id))
+
+    async def count_rows_about(self, user_id: int) -> int:
+        total = 0
+        for model in (*USER_TABLES, User):
+            col = User.id if model is User else model.user_id
+            total += int(
+                await self.session.scalar(
+                    select(func.count()).select_from(model).where(col == user_id)
+                )
+                or 0
+            )
+        return total
+
+    async def mark_inactive(self, user_id: int) -> None:
+        await self.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(active=False, next_reminder_at=None, next_summary_at=None)
+        )
+
+    # --- workouts ------------------------------------------------------------------------
+    async def add_workout(self, workout: Workout) -> Workout:
+        self.session.add(workout)
+        await self.session.flush()
+        return workout
+
+    async def get_workout(self, user_id: int, workout_id: int) -> Workout | None:
+        """Only the owner's row: a forged id from another user finds nothing."""
+        return await self.session.scalar(
+            select(Workout).where(Workout.id == workout_id, Workout.user_id == user_id)
+        )
+
+    async def last_workout(self, user_id: int) -> Workout | None:
+        return await self.session.scalar(
+            select(Workout)
+            .where(Workout.user_id == user_id)
+            .order_by(Workout.logged_at.desc(), Workout.id.desc())
+            .limit(1)
+        )
+
+    async def delete_workout(self, workout: Workout) -> None:
+        await self.session.delete(workout)
+        await self.session.flush()
+
+    async def recent_workouts(self, user_id: int, limit: int = 10) -> Sequence[Workout]:
+        result = await self.session.scalars(
+            select(Workout)
+            .where(Workout.user_id == user_id)
+            .order_by(Workout.logged_at.desc(), Workout.id.desc())
+            .limit(limit)
+        )
+        return result.all()
+
+    async def workouts_between(self, user_id: int, first: date, last: date) -> Sequence[Workout]:
+        """Sessions whose local date is in [first, last], oldest first."""
+        result = await self.session.scalars(
+            select(Workout)
+            .where(
+                Workout.user_id == user_id,
+                Workout.local_date >= first,
+                Workout.local_date <= last,
+            )
+            .order_by(Workout.logged_at, Workout.id)
+        )
+        return result.all()
+
+    async def all_workouts(self, user_id: int) -> Sequence[Workout]:
+        result = await self.session.scalars(
+            select(Workout)
+            .where(Workout.user_id == user_id)
+            .order_by(Workout.logged_at, Workout.id)
+        )
+        return result.all()
+
+    async def logged_on(self, user_id: int, local_date: date) -> bool:
+        found = await self.session.scalar(
+            select(Workout.id)
+            .where(Workout.user_id == user_id, Workout.local_date == local_date)
+            .limit(1)
+        )
+        return found is not None
+
+    # --- conversations -------------------------------------------------------------------
+    async def get_conversation(self, user_id: int) -> Conversation | None:
+        return await self.session.get(Conversation, user_id, populate_existing=True)
+
+    async def set_conversation(
+        self, user_id: int, flow: str, step: str, data: dict[str, Any]
+    ) -> None:
+        convo = await self.session.get(Conversation, user_id)
+        if convo is None:
+            self.session.add(
+                Conversation(
+                    user_id=user_id, flow=flow, step=step, data=dict(data), updated_at=utcnow()
+                )
+            )
+        else:
+            convo.flow, convo.step, convo.data, convo.updated_at = flow, step, dict(data), utcnow()
+        await self.session.flush()
+
+    async def clear_conversation(self, user_id: int) -> bool:
+        result = await self.session.execute(
+            delete(Conversation).where(Conversation.user_id == user_id)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    # --- reminders -----------------------------------------------------------------------
+    async def claim_due(self, now: datetime, limit: int) -> Sequence[User]:
+        """Users whose reminder or summary is due, locked so no other replica takes them."""
+        stmt = (
+            select(User)
+            .where(
+                User.active.is_(True),
+                or_(User.next_reminder_at <= now, User.next_summary_at <= now),
+            )
+            .order_by(func.coalesce(User.next_reminder_at, User.next_summary_at))
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        result = await self.session.scalars(stmt)
+        return result.all()
+
+    async def record_delivery(
+        self, user_id: int, local_date: date, kind: str, status: str = "sent"
+    ) -> bool:
+        """Insert the delivery row; False when one exists already (the 'never twice' key)."""
+        stmt = self._insert(Delivery).values(
+            user_id=user_id, local_date=local_date, kind=kind, status=status, sent_at=utcnow()
+        )
+        result = await self.session.execute(stmt.on_conflict_do_nothing())
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def set_delivery_message(
+        self, user_id: int, local_date: date, kind: str, message_id: int | None, status: str
+    ) -> None:
+        await self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.user_id == user_id,
+                Delivery.local_date == local_date,
+                Delivery.kind == kind,
+            )
+            .values(message_id=message_id, status=status)
+        )
+
+    async def deliveries(self, user_id: int) -> Sequence[Delivery]:
+        result = await self.session.scalars(
+            select(Delivery).where(Delivery.user_id == user_id).order_by(Delivery.id)
+        )
+        return result.all()
+
+    # --- plan ----------------------------------------------------------------------------
+    async def record_plan_change(self, change: PlanChange) -> bool:
+        """Store a week's decision once; False if this week was already decided."""
+        stmt = self._insert(PlanChange).values(
+            user_id=change.user_id,
+            week_start=change.week_start,
+            from_week=change.from_week,
+            to_week=change.to_week,
+            decision=change.decision,
+            reason=change.reason,
+            created_at=utcnow(),
+        )
+        result = await self.session.execute(stmt.on_conflict_do_nothing())
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def plan_changes(self, user_id: int) -> Sequence[PlanChange]:
+        result = await self.session.scalars(
+            select(PlanChange).where(PlanChange.user_id == user_id).order_by(PlanChange.week_start)
+        )
+        return result.all()

@@ -1,0 +1,50 @@
+"""First contact and the catch-alls: /start, /help, /cancel, unknown commands, groups, edits."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
+
+from bot import render
+from bot.handlers.common import Context, get_deps, load_user, say
+
+
+async def drop_duplicates(update: Update, context: Context) -> None:
+    """Telegram may deliver an update twice (retries, two replicas): act on it once."""
+    async with get_deps(context).db.uow() as repo:
+        first_time = await repo.claim_update(update.update_id)
+    if not first_time:
+        raise ApplicationHandlerStop
+
+
+async def private_only(update: Update, context: Context) -> None:
+    """In groups the bot answers commands with a pointer to a private chat and does nothing else."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    msg = update.effective_message
+    if msg is not None and msg.text and msg.text.startswith("/") and update.message is not None:
+        await update.message.reply_text(render.group_pointer())
+    raise ApplicationHandlerStop
+
+
+async def help_command(update: Update, context: Context) -> None:
+    await say(update, context, render.help_text())
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    msg = update.effective_message
+    command = (msg.text or "").split()[0] if msg and msg.text else "that"
+    await say(update, context, render.unknown_command(command))
+
+
+async def edited(update: Update, context: Context) -> None:
+    await say(update, context, render.edited_message())
+
+
+async def cancel(update: Update, context: Context) -> None:
+    async with get_deps(context).db.uow() as repo:
+        await load_user(repo, update, context)
+        had = await repo.clear_conversation(update.effective_user.id)  # type: ignore[union-attr]
+    await say(update, context, render.cancelled(had))

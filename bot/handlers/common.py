@@ -1,0 +1,45 @@
+"""Small helpers every handler module shares."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot.db.models import User
+from bot.db.repo import Repo
+from bot.deps import Deps, deps
+from bot.render import Keyboard
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def get_deps(context: Context) -> Deps:
+    return deps(context.bot_data)
+
+
+def ids(update: Update) -> tuple[int, int, str]:
+    """(user id, chat id, first name) of whoever sent this update."""
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    return user.id, chat.id, user.first_name or ""
+
+
+async def load_user(repo: Repo, update: Update, context: Context) -> tuple[User, bool]:
+    """The sender's row, created on first contact with the operator's default zone."""
+    user_id, chat_id, first_name = ids(update)
+    user, created = await repo.ensure_user(
+        user_id, chat_id, first_name, get_deps(context).settings.default_timezone
+    )
+    if user.chat_id != chat_id:
+        user.chat_id = chat_id
+    return user, created
+
+
+async def say(
+    update: Update, context: Context, html: str, markup: Keyboard | None = None
+) -> Message:
+    """Send into the update's chat, whether it came as a message or a button press."""
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.bot.send_message(chat.id, html, reply_markup=markup)

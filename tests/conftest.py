@@ -1,0 +1,136 @@
+"""Shared fixtures: a database per test on SQLite and (when reachable, or required) PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.db import migrate
+from bot.db.session import Database
+
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+REQUIRE_PG = os.environ.get("REQUIRE_POSTGRES") == "1"
+
+
+def _pg_reachable() -> bool:
+    parts = urlsplit(PG_URL.replace("+asyncpg", ""))
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), 2).close()
+    except OSError:
+        return False
+    return True
+
+
+PG_UP = _pg_reachable()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_PG and not PG_UP:
+        raise pytest.UsageError(
+            f"REQUIRE_POSTGRES=1 but no PostgreSQL answers at {PG_URL}; start it or unset it."
+        )
+
+
+def _with_db(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+async def _admin(sql: str) -> None:
+    engine = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(sql))
+    finally:
+        await engine.dispose()
+
+
+class PgDatabases:
+    """Creates throw-away PostgreSQL databases and drops them at the end of the run."""
+
+    def __init__(self) -> None:
+        self.created: list[str] = []
+
+    def create(self) -> str:
+        name = f"rrc_test_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        return _with_db(PG_URL, name)
+
+    def drop_all(self) -> None:
+        for name in self.created:
+            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[PgDatabases]:
+    dbs = PgDatabases()
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def pg_migrated(pg_databases: PgDatabases) -> str:
+    """One migrated PostgreSQL database for the run; tests empty its tables before use."""
+    url = pg_databases.create()
+
+    async def up() -> None:
+        db = Database(url)
+        await migrate.upgrade(db.engine)
+        await db.dispose()
+
+    asyncio.run(up())
+    return url
+
+
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not PG_UP, reason="PostgreSQL not reachable"),
+        ],
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def empty_db_url(backend: str, tmp_path: object, request: pytest.FixtureRequest) -> str:
+    """A database with no tables at all (for migration tests)."""
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/empty.db"
+    dbs: PgDatabases = request.getfixturevalue("pg_databases")
+    return dbs.create()
+
+
+TABLES = ("workouts", "conversations", "deliveries", "plan_changes", "processed_updates", "users")
+
+
+@pytest.fixture
+async def db(
+    backend: str, tmp_path: object, request: pytest.FixtureRequest
+) -> AsyncIterator[Database]:
+    """A migrated, empty database, on each backend."""
+    if backend == "sqlite":
+        database = Database(f"sqlite+aiosqlite:///{tmp_path}/coach.db")
+        await migrate.upgrade(database.engine)
+    else:
+        database = Database(request.getfixturevalue("pg_migrated"))
+        async with database.engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
+    yield database
+    await database.dispose()
