@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -83,3 +84,58 @@ def cancelled(something: bool) -> str:
         if something
         else ("There was nothing to cancel. /help shows what I can do.")
     )
+
+
+# --- sessions ----------------------------------------------------------------------------
+def duration(seconds: int | None) -> str:
+    """3 min, 1 min 30 s, 45 s, 1 h 5 min."""
+    if seconds is None:
+        return "no time"
+    h, rest = divmod(int(seconds), 3600)
+    m, s = divmod(rest, 60)
+    parts = [f"{h} h"] if h else []
+    if m:
+        parts.append(f"{m} min")
+    if s and not h:
+        parts.append(f"{s} s")
+    return " ".join(parts) or "0 s"
+
+
+def distance(metres: float | None) -> str:
+    if metres is None:
+        return ""
+    if metres >= 1000:
+        return f"{metres / 1000:.2f}".rstrip("0").rstrip(".") + " km"
+    return f"{metres:.0f} m"
+
+
+def day_label(d: date) -> str:
+    return f"{d.strftime('%a')} {d.day} {d.strftime('%b')}"
+
+
+FEELING_WORDS: dict[str, str] = {
+    "great": "great 🤩",
+    "good": "good 🙂",
+    "ok": "ok 😐",
+    "hard": "hard 😮‍💨",
+}
+
+
+def session_line(
+    duration_s: int | None,
+    distance_m: float | None,
+    feeling: str | None,
+    pain: bool,
+    body_parts: Sequence[str],
+) -> str:
+    bits = []
+    if duration_s is not None:
+        bits.append(f"<b>{duration(duration_s)}</b> backward")
+    if distance_m is not None:
+        bits.append(f"<b>{distance(distance_m)}</b>")
+    if feeling:
+        bits.append(f"felt {FEELING_WORDS.get(feeling, e(feeling))}")
+    if pain:
+        where = ", ".join(body_parts)
+        bits.append(f"⚠️ pain{' (' + e(where) + ')' if where else ''}")
+    return " · ".join(bits)

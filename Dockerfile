@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+# Two stages: build a virtualenv from the same lock file `make` uses, then copy it into a slim
+# runtime image that runs as an unprivileged user. The code runs from /app (python -m bot).
+
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+RUN python -m venv /opt/venv
+COPY requirements.lock ./
+RUN /opt/venv/bin/pip install --require-hashes -r requirements.lock
+
+FROM python:3.11-slim-bookworm AS runtime
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PATH=/opt/venv/bin:$PATH \
+    MPLCONFIGDIR=/tmp/matplotlib \
+    DATABASE_URL=sqlite+aiosqlite:////app/data/coach.db
+RUN groupadd --system --gid 10001 coach \
+    && useradd --system --uid 10001 --gid coach --home-dir /app --shell /usr/sbin/nologin coach
+WORKDIR /app
+COPY --from=build /opt/venv /opt/venv
+COPY alembic.ini ./
+COPY migrations ./migrations
+COPY content ./content
+COPY bot ./bot
+RUN mkdir -p /app/data && chown coach:coach /app/data
+VOLUME ["/app/data"]
+USER coach
+EXPOSE 8443
+CMD ["python", "-m", "bot"]
