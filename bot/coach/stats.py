@@ -1,0 +1,96 @@
+"""Weekly stats, streaks and totals over local dates (weeks start on Monday)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from bot.coach.plan import week_starting
+from bot.coach.types import SessionFact, WeekStat, WeekTarget
+
+
+class Totals(NamedTuple):
+    sessions: int
+    backward_s: int
+    distance_m: float
+    longest_s: int
+
+
+def weekly_stats(
+    facts: Sequence[SessionFact],
+    weeks: int,
+    today: date,
+    target_for: Callable[[date], WeekTarget | None] | None = None,
+    paused_weeks: frozenset[date] = frozenset(),
+) -> list[WeekStat]:
+    """The last ``weeks`` local weeks ending with today's week, oldest first, zeros filled in.
+
+    ``target_for(week_start)`` gives that week's plan target (None: no target, all zeros);
+    ``paused_weeks`` holds the Mondays of weeks that were paused throughout.
+    Facts outside the window are ignored.
+    """
+    if weeks <= 0:
+        return []
+    last = week_starting(today)
+    starts = [last - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    grouped: dict[date, list[SessionFact]] = {start: [] for start in starts}
+    for fact in facts:
+        bucket = grouped.get(week_starting(fact.local_date))
+        if bucket is not None:
+            bucket.append(fact)
+    out: list[WeekStat] = []
+    for start in starts:
+        in_week = grouped[start]
+        target = target_for(start) if target_for is not None else None
+        out.append(
+            WeekStat(
+                week_start=start,
+                sessions=len(in_week),
+                backward_s=sum(max(f.duration_s or 0, 0) for f in in_week),
+                pain_sessions=sum(1 for f in in_week if f.pain),
+                target_sessions=target.sessions if target else 0,
+                target_min_s=target.min_s if target else 0,
+                target_max_s=target.max_s if target else 0,
+                paused=start in paused_weeks,
+                dates=tuple(sorted({f.local_date for f in in_week})),
+            )
+        )
+    return out
+
+
+def _met(stat: WeekStat) -> bool:
+    return stat.target_sessions > 0 and stat.sessions >= stat.target_sessions
+
+
+def weekly_streak(stats: Sequence[WeekStat]) -> int:
+    """Consecutive completed weeks, counting back from the last one.
+
+    The last element is the current, unfinished week: it counts when its target is already
+    met and is otherwise skipped (it has not failed yet). Earlier weeks: a paused week or a
+    week without a target neither breaks nor adds; a week below target ends the streak.
+    """
+    streak = 0
+    for i, stat in enumerate(reversed(stats)):
+        if stat.paused or stat.target_sessions <= 0:
+            continue
+        if _met(stat):
+            streak += 1
+        elif i > 0:
+            break
+    return streak
+
+
+def totals(facts: Iterable[SessionFact]) -> Totals:
+    """(sessions, backward seconds, distance in metres, longest session in seconds)."""
+    sessions = 0
+    backward_s = 0
+    distance_m = 0.0
+    longest_s = 0
+    for fact in facts:
+        sessions += 1
+        duration = max(fact.duration_s or 0, 0)
+        backward_s += duration
+        longest_s = max(longest_s, duration)
+        distance_m += max(fact.distance_m or 0.0, 0.0)
+    return Totals(sessions, backward_s, distance_m, longest_s)

@@ -1,0 +1,397 @@
+"""What people type into /timezone -> a zone name ``bot.coach.schedule.zone`` understands.
+
+Order of interpretation (first match wins):
+
+1. ``UTC``/``GMT``/``Z``/``Zulu`` -> ``UTC``.
+2. A UTC offset: ``+5:30``, ``+05:30``, ``+0530``, ``UTC+2``, ``GMT-3``, ``-0800``, ``+14``.
+   Range -12:00..+14:00, minutes 00/15/30/45 -> ``UTC+05:30`` (``UTC`` for zero). A fixed
+   offset has no DST; that is what the user asked for.
+3. An alias: big cities that are not IANA names (``san francisco``, ``mumbai``, ``munich``…),
+   a few countries with one zone, and common abbreviations (``EST`` -> America/New_York, so
+   the user gets DST rather than the fixed IANA ``EST``).
+4. An IANA name in any case, ``_`` or space (``europe/berlin``, ``America/New York``).
+5. The city part of an IANA name (``berlin``, ``new york``, ``sao paulo``; accents, dots,
+   dashes and underscores ignored). Where two names share a city, the longer one wins
+   (``America/Argentina/Buenos_Aires`` over the old ``America/Buenos_Aires``).
+6. ``"Berlin, Germany"`` is retried as ``"Berlin"``.
+
+Anything else is ``ZoneUnknown`` with up to five fuzzy suggestions (rapidfuzz over city
+names, aliases and IANA names); a typo never resolves silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+MIN_OFFSET_MINUTES = -12 * 60
+MAX_OFFSET_MINUTES = 14 * 60
+
+_REGIONS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@dataclass(frozen=True)
+class ZoneFound:
+    name: str  # IANA name, "UTC+05:30" form, or "UTC"
+
+
+@dataclass(frozen=True)
+class ZoneUnknown:
+    suggestions: tuple[str, ...]  # up to 5 IANA names, best first
+
+
+_UTC_WORDS = frozenset(
+    {"utc", "gmt", "z", "zulu", "utc0", "gmt0", "utc+0", "utc-0", "gmt+0", "gmt-0", "uct"}
+    | {"etc/utc", "etc/gmt", "universal", "greenwich", "coordinated universal time"}
+)
+
+# Keys are normalized (see _norm). Values must be IANA names.
+ALIASES: dict[str, str] = {
+    # abbreviations people use for their zone (DST-aware targets)
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "et": "America/New_York",
+    "eastern": "America/New_York",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "ct": "America/Chicago",
+    "central": "America/Chicago",
+    "mst": "America/Denver",
+    "mdt": "America/Denver",
+    "mt": "America/Denver",
+    "mountain": "America/Denver",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pt": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles",
+    "hst": "Pacific/Honolulu",
+    "akst": "America/Anchorage",
+    "bst": "Europe/London",
+    "cest": "Europe/Berlin",
+    "eest": "Europe/Athens",
+    "msk": "Europe/Moscow",
+    "ist": "Asia/Kolkata",
+    "jst": "Asia/Tokyo",
+    "kst": "Asia/Seoul",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+    "nzst": "Pacific/Auckland",
+    # North America
+    "new york city": "America/New_York",
+    "nyc": "America/New_York",
+    "ny": "America/New_York",
+    "brooklyn": "America/New_York",
+    "boston": "America/New_York",
+    "miami": "America/New_York",
+    "orlando": "America/New_York",
+    "atlanta": "America/New_York",
+    "washington": "America/New_York",
+    "washington dc": "America/New_York",
+    "dc": "America/New_York",
+    "philadelphia": "America/New_York",
+    "pittsburgh": "America/New_York",
+    "baltimore": "America/New_York",
+    "charlotte": "America/New_York",
+    "cleveland": "America/New_York",
+    "columbus": "America/New_York",
+    "dallas": "America/Chicago",
+    "houston": "America/Chicago",
+    "austin": "America/Chicago",
+    "san antonio": "America/Chicago",
+    "minneapolis": "America/Chicago",
+    "st louis": "America/Chicago",
+    "saint louis": "America/Chicago",
+    "kansas city": "America/Chicago",
+    "nashville": "America/Chicago",
+    "new orleans": "America/Chicago",
+    "milwaukee": "America/Chicago",
+    "salt lake city": "America/Denver",
+    "albuquerque": "America/Denver",
+    "las vegas": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles",
+    "sf": "America/Los_Angeles",
+    "la": "America/Los_Angeles",
+    "san diego": "America/Los_Angeles",
+    "san jose": "America/Los_Angeles",
+    "oakland": "America/Los_Angeles",
+    "sacramento": "America/Los_Angeles",
+    "seattle": "America/Los_Angeles",
+    "portland": "America/Los_Angeles",
+    "honolulu": "Pacific/Honolulu",
+    "hawaii": "Pacific/Honolulu",
+    "montreal": "America/Toronto",
+    "ottawa": "America/Toronto",
+    "quebec": "America/Toronto",
+    "calgary": "America/Edmonton",
+    "guadalajara": "America/Mexico_City",
+    # Europe
+    "munich": "Europe/Berlin",
+    "munchen": "Europe/Berlin",
+    "hamburg": "Europe/Berlin",
+    "frankfurt": "Europe/Berlin",
+    "cologne": "Europe/Berlin",
+    "koln": "Europe/Berlin",
+    "stuttgart": "Europe/Berlin",
+    "dusseldorf": "Europe/Berlin",
+    "leipzig": "Europe/Berlin",
+    "dresden": "Europe/Berlin",
+    "barcelona": "Europe/Madrid",
+    "valencia": "Europe/Madrid",
+    "seville": "Europe/Madrid",
+    "sevilla": "Europe/Madrid",
+    "malaga": "Europe/Madrid",
+    "milan": "Europe/Rome",
+    "milano": "Europe/Rome",
+    "naples": "Europe/Rome",
+    "florence": "Europe/Rome",
+    "venice": "Europe/Rome",
+    "turin": "Europe/Rome",
+    "lyon": "Europe/Paris",
+    "marseille": "Europe/Paris",
+    "nice": "Europe/Paris",
+    "toulouse": "Europe/Paris",
+    "bordeaux": "Europe/Paris",
+    "manchester": "Europe/London",
+    "birmingham": "Europe/London",
+    "liverpool": "Europe/London",
+    "leeds": "Europe/London",
+    "bristol": "Europe/London",
+    "edinburgh": "Europe/London",
+    "glasgow": "Europe/London",
+    "cardiff": "Europe/London",
+    "belfast": "Europe/London",
+    "cork": "Europe/Dublin",
+    "geneva": "Europe/Zurich",
+    "basel": "Europe/Zurich",
+    "bern": "Europe/Zurich",
+    "rotterdam": "Europe/Amsterdam",
+    "the hague": "Europe/Amsterdam",
+    "antwerp": "Europe/Brussels",
+    "porto": "Europe/Lisbon",
+    "gothenburg": "Europe/Stockholm",
+    "krakow": "Europe/Warsaw",
+    "st petersburg": "Europe/Moscow",
+    "saint petersburg": "Europe/Moscow",
+    "salzburg": "Europe/Vienna",
+    "thessaloniki": "Europe/Athens",
+    "kiev": "Europe/Kyiv",
+    # Asia, Oceania, Africa, South America
+    "delhi": "Asia/Kolkata",
+    "new delhi": "Asia/Kolkata",
+    "mumbai": "Asia/Kolkata",
+    "bombay": "Asia/Kolkata",
+    "bangalore": "Asia/Kolkata",
+    "bengaluru": "Asia/Kolkata",
+    "chennai": "Asia/Kolkata",
+    "hyderabad": "Asia/Kolkata",
+    "pune": "Asia/Kolkata",
+    "calcutta": "Asia/Kolkata",
+    "beijing": "Asia/Shanghai",
+    "shenzhen": "Asia/Shanghai",
+    "guangzhou": "Asia/Shanghai",
+    "hangzhou": "Asia/Shanghai",
+    "chengdu": "Asia/Shanghai",
+    "wuhan": "Asia/Shanghai",
+    "osaka": "Asia/Tokyo",
+    "kyoto": "Asia/Tokyo",
+    "yokohama": "Asia/Tokyo",
+    "busan": "Asia/Seoul",
+    "saigon": "Asia/Ho_Chi_Minh",
+    "ho chi minh city": "Asia/Ho_Chi_Minh",
+    "hanoi": "Asia/Bangkok",
+    "abu dhabi": "Asia/Dubai",
+    "tel aviv": "Asia/Jerusalem",
+    "canberra": "Australia/Sydney",
+    "wellington": "Pacific/Auckland",
+    "cape town": "Africa/Johannesburg",
+    "durban": "Africa/Johannesburg",
+    "pretoria": "Africa/Johannesburg",
+    "abuja": "Africa/Lagos",
+    "marrakesh": "Africa/Casablanca",
+    "marrakech": "Africa/Casablanca",
+    "rio": "America/Sao_Paulo",
+    "rio de janeiro": "America/Sao_Paulo",
+    "brasilia": "America/Sao_Paulo",
+    # countries with one zone
+    "germany": "Europe/Berlin",
+    "france": "Europe/Paris",
+    "uk": "Europe/London",
+    "united kingdom": "Europe/London",
+    "england": "Europe/London",
+    "scotland": "Europe/London",
+    "wales": "Europe/London",
+    "ireland": "Europe/Dublin",
+    "spain": "Europe/Madrid",
+    "italy": "Europe/Rome",
+    "netherlands": "Europe/Amsterdam",
+    "holland": "Europe/Amsterdam",
+    "belgium": "Europe/Brussels",
+    "switzerland": "Europe/Zurich",
+    "austria": "Europe/Vienna",
+    "sweden": "Europe/Stockholm",
+    "norway": "Europe/Oslo",
+    "denmark": "Europe/Copenhagen",
+    "finland": "Europe/Helsinki",
+    "poland": "Europe/Warsaw",
+    "czechia": "Europe/Prague",
+    "czech republic": "Europe/Prague",
+    "greece": "Europe/Athens",
+    "ukraine": "Europe/Kyiv",
+    "india": "Asia/Kolkata",
+    "china": "Asia/Shanghai",
+    "japan": "Asia/Tokyo",
+    "korea": "Asia/Seoul",
+    "south korea": "Asia/Seoul",
+    "israel": "Asia/Jerusalem",
+    "thailand": "Asia/Bangkok",
+    "vietnam": "Asia/Ho_Chi_Minh",
+    "philippines": "Asia/Manila",
+    "new zealand": "Pacific/Auckland",
+    "south africa": "Africa/Johannesburg",
+    "nigeria": "Africa/Lagos",
+    "kenya": "Africa/Nairobi",
+    "egypt": "Africa/Cairo",
+}
+
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-−])\s*(\d{1,2})(?:\s*[:.h]?\s*(\d{2}))?$")
+
+
+def _norm(text: str) -> str:
+    """Case-folded, accents stripped, ``_ - . '`` ignored, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = re.sub(r"[.'’]", "", plain)
+    plain = re.sub(r"[_\-\s]+", " ", plain)
+    plain = re.sub(r"\s*/\s*", "/", plain)
+    return plain.strip()
+
+
+def zone_from_offset_minutes(minutes: int) -> str:
+    """``330`` -> ``"UTC+05:30"``, ``-180`` -> ``"UTC-03:00"``, ``0`` -> ``"UTC"``.
+
+    Raises ValueError outside -12:00..+14:00 or when not a multiple of 15 minutes.
+    """
+    if not MIN_OFFSET_MINUTES <= minutes <= MAX_OFFSET_MINUTES or minutes % 15:
+        raise ValueError(f"not a usable UTC offset: {minutes} min")
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+@cache
+def _iana_names() -> dict[str, str]:
+    """Normalized full name -> IANA name, for every zone tz data knows."""
+    names = zoneinfo.available_timezones() - _NOT_ZONES
+    return {_norm(n): n for n in sorted(names) if not n.startswith(("posix/", "right/"))}
+
+
+@cache
+def _city_names() -> dict[str, str]:
+    """Normalized city (last part of a regional IANA name) -> IANA name; the longer name wins."""
+    cities: dict[str, str] = {}
+    regional = (n for n in _iana_names().values() if n.split("/", 1)[0] in _REGIONS)
+    for name in sorted(regional, key=lambda n: (n.count("/"), n)):
+        cities[_norm(name.rsplit("/", 1)[1])] = name
+    return cities
+
+
+@cache
+def _fuzzy_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Parallel tuples (normalized key, IANA name) to match typos against."""
+    available = set(_iana_names().values())
+    pairs: dict[str, str] = {k: v for k, v in ALIASES.items() if len(k) > 3 and v in available}
+    pairs.update(_city_names())
+    for key, name in _iana_names().items():
+        if name.split("/", 1)[0] in _REGIONS:
+            pairs[key] = name
+    return tuple(pairs), tuple(pairs.values())
+
+
+def _offset_minutes(text: str) -> int | None:
+    m = _OFFSET.match(text)
+    if m is None:
+        return None
+    hours, mins = int(m.group(2)), int(m.group(3) or 0)
+    if mins not in (0, 15, 30, 45):
+        return None
+    total = hours * 60 + mins
+    return -total if m.group(1) in "-−" else total
+
+
+def _exact(key: str) -> str | None:
+    if key in _UTC_WORDS:
+        return "UTC"
+    available = _iana_names()
+    alias = ALIASES.get(key)
+    if alias is not None and _norm(alias) in available:
+        return alias
+    full = available.get(key)
+    if full is not None and "/" in full:
+        return full
+    # "singapore" -> Asia/Singapore rather than the legacy top-level link "Singapore"
+    return _city_names().get(key) or full
+
+
+def suggest_zones(text: str, limit: int = 5) -> tuple[str, ...]:
+    """Up to ``limit`` IANA names that look like ``text``, best first."""
+    key = _norm(text)
+    if not key:
+        return ()
+    keys, names = _fuzzy_choices()
+    found: list[str] = []
+    best: float | None = None
+    for _, score, index in process.extract(
+        key, keys, scorer=fuzz.WRatio, limit=limit * 6, score_cutoff=60
+    ):
+        best = score if best is None else best
+        if score < best - 20:  # far behind the best match: noise
+            break
+        name = names[index]
+        if name not in found:
+            found.append(name)
+        if len(found) == limit:
+            break
+    return tuple(found)
+
+
+def resolve_zone(text: str) -> ZoneFound | ZoneUnknown:
+    """Interpret /timezone input; see the module docstring for the order of rules."""
+    raw = " ".join(text.split())
+    if not raw or len(raw) > 100:
+        return ZoneUnknown(())
+    compact = raw.casefold().replace(" ", "")
+    if compact in _UTC_WORDS:
+        return ZoneFound("UTC")
+    if (minutes := _offset_minutes(raw.casefold())) is not None:
+        try:
+            return ZoneFound(zone_from_offset_minutes(minutes))
+        except ValueError:
+            return ZoneUnknown(())
+    key = _norm(raw)
+    name = _exact(key)
+    if name is None and "," in key:
+        name = _exact(key.split(",", 1)[0].strip())
+    if name is not None:
+        return ZoneFound(name)
+    return ZoneUnknown(suggest_zones(raw.split(",", 1)[0]))
