@@ -39,5 +39,17 @@ def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
     handler.addFilter(RedactFilter(secrets))
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "tornado.access"):
+    noisy_libraries = (
+        "httpx",
+        "httpcore",
+        "apscheduler",
+        "aiosqlite",
+        "tornado.access",
+        "markdown_it",
+        "matplotlib",
+        "PIL",
+        "asyncio",
+        "hpack",
+    )
+    for noisy in noisy_libraries:
         logging.getLogger(noisy).setLevel(logging.WARNING)

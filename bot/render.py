@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
+from bot.coach.types import WeekReview, WeekTarget
 from bot.commands import COMMANDS
 
 Keyboard = InlineKeyboardMarkup
+AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 def e(text: object) -> str:
@@ -139,3 +147,239 @@ def session_line(
         where = ", ".join(body_parts)
         bits.append(f"⚠️ pain{' (' + e(where) + ')' if where else ''}")
     return " · ".join(bits)
+
+
+PARSE_ERRORS: dict[str, str] = {
+    "empty": (
+        "Tell me what you did, for example <code>/log 3 min felt good</code> "
+        "or <code>/log 400m in 2:30</code>. Or send /log alone and I'll ask step by step."
+    ),
+    "too_long": "That's a long one! Please keep a log under 500 characters.",
+    "no_amount": (
+        "How long or how far did you go backward? Add a time or distance, like "
+        "<code>3 min</code>, <code>1:30</code>, <code>6x30s</code> or <code>400m</code>."
+    ),
+    "not_positive": "The time or distance needs to be more than zero. Try <code>/log 3 min</code>.",
+    "absurd": (
+        "That's more than I can believe for backward running (over 4 hours or 50 km). "
+        "Could you check the numbers? For example <code>/log 12 min</code>."
+    ),
+}
+
+
+def parse_error(code: str) -> str:
+    return PARSE_ERRORS.get(code, PARSE_ERRORS["no_amount"])
+
+
+def logged(
+    summary: str,
+    day: date,
+    lines: Sequence[str],
+    milestones: Sequence[str],
+    caution: str | None,
+    tip: tuple[str, str] | None,
+) -> str:
+    out = [f"✅ Logged for {day_label(day)}: {summary}"]
+    out += [f"🏅 {e(m)}" for m in milestones]
+    out += ["", *(e(line) for line in lines)] if lines else []
+    if caution:
+        out += ["", f"⚠️ {e(caution)}"]
+    if tip:
+        title, summary_line = tip
+        out += ["", f"💡 <b>{e(title)}</b>: {e(summary_line)}"]
+    return "\n".join(out)
+
+
+def undone(summary: str, day: date) -> str:
+    return f"↩️ Removed your session from {day_label(day)}: {summary}"
+
+
+def nothing_to_undo() -> str:
+    return "There's nothing to undo: you have no logged sessions."
+
+
+def session_gone() -> str:
+    return "That session is no longer there (it was removed or isn't yours)."
+
+
+def history(rows: Sequence[tuple[date, str]]) -> str:
+    if not rows:
+        return "No sessions yet. Log your first with <code>/log 2 min felt good</code>."
+    lines = [f"<b>Your last {len(rows)} sessions</b>, newest first:", ""]
+    lines += [f"{day_label(d)}: {summary}" for d, summary in rows]
+    return "\n".join(lines)
+
+
+def ask_duration() -> str:
+    return (
+        "Let's log a session. How long did you go backward?\n"
+        "Tap a button or type it (like <code>4 min</code>, <code>1:30</code> or "
+        "<code>6x30s</code>). /cancel stops."
+    )
+
+
+def ask_feeling(summary: str) -> str:
+    return f"{summary}. How did it feel?"
+
+
+def ask_note() -> str:
+    return "Anything to note? Surface, soreness, pain, how your form felt... Type it, or tap Skip."
+
+
+def offer_log(summary: str) -> str:
+    return f"Sounds like a session: {summary}. Shall I log it?"
+
+
+def offer_declined() -> str:
+    return "Okay, not logged."
+
+
+def edit_menu(summary: str) -> str:
+    return f"Editing: {summary}\nWhat would you like to change?"
+
+
+def ask_new_duration() -> str:
+    return "What's the right time? Tap one or type it (like <code>4 min</code>). /cancel stops."
+
+
+def ask_new_feeling() -> str:
+    return "How did it feel?"
+
+
+def edited_session(summary: str) -> str:
+    return f"✏️ Updated: {summary}"
+
+
+def duration_not_understood() -> str:
+    return (
+        "I couldn't read a time there. Try something like <code>3 min</code>, "
+        "<code>90s</code> or <code>1:30</code>, or /cancel."
+    )
+
+
+# --- reminders -------------------------------------------------------------------------------
+def target_range(target: WeekTarget) -> str:
+    low, high = duration(target.min_s), duration(target.max_s)
+    return low if low == high else f"{low}–{high}"
+
+
+def reminder(first_name: str, week: int, target: WeekTarget, snoozed: bool) -> str:
+    hello = (
+        "Here's your reminder again" if snoozed else f"Time to train, {e(first_name) or 'friend'}"
+    )
+    return (
+        f"🏃 {hello}! Week {week} · {e(target.phase)}\n\n"
+        f"Today: {e(target.workout)}\n"
+        f"Backward time: <b>{target_range(target)}</b>\n\n"
+        "Flat, clear ground; look over alternating shoulders; easy pace."
+    )
+
+
+def reminder_closed(original_html: str, outcome: str) -> str:
+    return f"{original_html}\n\n<i>{e(outcome)}</i>"
+
+
+def weekly_summary(
+    review: WeekReview, streak: int, outlook: str, next_week: int, focus: str
+) -> str:
+    minutes = duration(review.backward_s) if review.backward_s else "0 min"
+    lines = [
+        "📊 <b>Your week</b>",
+        f"Sessions: {review.sessions_done} of {review.sessions_target} planned",
+        f"Backward time: {minutes}",
+        f"Weekly streak: {streak} week{'s' if streak != 1 else ''}",
+    ]
+    if review.pain:
+        lines.append("You flagged pain this week: rest it, and see a professional if it lingers.")
+    lines += ["", e(outlook), f"Next up: week {next_week}: {e(focus)}"]
+    return "\n".join(lines)
+
+
+def remind_usage(problem: str = "") -> str:
+    head = f"{e(problem)}\n" if problem else ""
+    return head + (
+        "Tell me the days and time, for example:\n"
+        "<code>/remind mon wed fri 07:30</code>\n<code>/remind daily 18:00</code>\n"
+        "<code>/remind weekdays 6:45pm</code>\n<code>/remind off</code>"
+    )
+
+
+def remind_status(
+    on: bool, days: str, at: str, tz: str, next_local: datetime | None, paused_until: str | None
+) -> str:
+    if not on:
+        return (
+            "Reminders are off. Turn them on with, for example, "
+            "<code>/remind mon wed fri 07:30</code>."
+        )
+    lines = [f"⏰ Reminders: <b>{e(days)}</b> at <b>{e(at)}</b> ({e(tz)})"]
+    if paused_until:
+        lines.append(f"Paused until {e(paused_until)}. /resume restarts them.")
+    if next_local is not None:
+        lines.append(f"Next one: {next_local.strftime('%a %d %b, %H:%M')}")
+    lines.append("Change: <code>/remind tue thu 19:00</code> · Stop: <code>/remind off</code>")
+    return "\n".join(lines)
+
+
+def timezone_set(name: str, local: datetime) -> str:
+    return (
+        f"🌍 Time zone set to <b>{e(name)}</b>. It's {local.strftime('%H:%M on %a %d %b')} there."
+    )
+
+
+def timezone_unknown(text: str, suggestions: Sequence[str]) -> str:
+    head = f"I don't know the time zone “{e(text[:60])}”."
+    if suggestions:
+        return head + " Did you mean one of these?"
+    return head + (
+        " Try a city (<code>/timezone berlin</code>), a zone name "
+        "(<code>/timezone Europe/Berlin</code>) or an offset (<code>/timezone +5:30</code>), "
+        "or share your location."
+    )
+
+
+def timezone_usage(current: str) -> str:
+    return (
+        f"Your time zone is <b>{e(current)}</b>.\n"
+        "Change it with a city, a zone name or an offset: <code>/timezone new york</code>, "
+        "<code>/timezone Europe/Berlin</code>, <code>/timezone +5:30</code>. "
+        "Or share your location (📎 → Location)."
+    )
+
+
+def paused(until_label: str | None) -> str:
+    if until_label:
+        return f"⏸ Reminders paused until {e(until_label)}. /resume restarts them sooner."
+    return "⏸ Reminders paused until you send /resume. Rest well!"
+
+
+def pause_usage() -> str:
+    return (
+        "Pause for a number of days (1–365), like <code>/pause 7</code>, "
+        "or just <code>/pause</code>."
+    )
+
+
+def resumed(next_local: datetime | None) -> str:
+    tail = f" Next one: {next_local.strftime('%a %d %b, %H:%M')}." if next_local else ""
+    return "▶️ Reminders are back on." + tail
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton("📍 Share my location", request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def remove_reply_keyboard() -> ReplyKeyboardRemove:
+    return ReplyKeyboardRemove()
+
+
+def reminder_expired() -> str:
+    return "That reminder was for another day. Log today's session with /log."
+
+
+def done_hint() -> str:
+    return "I logged the low end of today's target. Did more? Tap Edit to change the time."

@@ -6,7 +6,9 @@ import asyncio
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -39,6 +41,13 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+def run_sync(coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run a coroutine to completion from sync code, even when a loop runs in this thread
+    (session fixtures may be first requested from inside an async test)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def _with_db(url: str, name: str) -> str:
     base, _, _ = url.rpartition("/")
     return f"{base}/{name}"
@@ -61,13 +70,13 @@ class PgDatabases:
 
     def create(self) -> str:
         name = f"rrc_test_{uuid.uuid4().hex[:12]}"
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        run_sync(_admin(f'CREATE DATABASE "{name}"'))
         self.created.append(name)
         return _with_db(PG_URL, name)
 
     def drop_all(self) -> None:
         for name in self.created:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            run_sync(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +96,7 @@ def pg_migrated(pg_databases: PgDatabases) -> str:
         await migrate.upgrade(db.engine)
         await db.dispose()
 
-    asyncio.run(up())
+    run_sync(up())
     return url
 
 

@@ -1,4 +1,4 @@
-"""Migrations on SQLite and PostgreSQL: empty -> head, head -> base -> head, models == migrations."""
+"""Migrations on SQLite and PostgreSQL: empty -> head -> base -> head; models match them."""
 
 from __future__ import annotations
 

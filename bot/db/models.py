@@ -85,6 +85,7 @@ class User(Base):
         UTCDateTime, nullable=True, index=True
     )
     next_summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    snooze_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     recent_tips: Mapped[str] = mapped_column(String(400), default="")
 
     workouts: Mapped[list[Workout]] = relationship(

@@ -34,6 +34,9 @@ class Repo:
     def _insert(self, model: type[Any]) -> Any:
         return pg_insert(model) if self.dialect == "postgresql" else sqlite_insert(model)
 
+    async def commit(self) -> None:
+        await self.session.commit()
+
     # --- updates -------------------------------------------------------------------------
     async def claim_update(self, update_id: int) -> bool:
         """True the first time an update id is seen, on any replica; False for a redelivery."""
@@ -75,22 +78,19 @@ class Repo:
         await self.session.execute(delete(User).where(User.id == user_id))
 
     async def count_rows_about(self, user_id: int) -> int:
+        """How many rows in any table still concern the user (0 after /deleteme)."""
         total = 0
-        for model in (*USER_TABLES, User):
-            col = User.id if model is User else model.user_id
-            total += int(
-                await self.session.scalar(
-                    select(func.count()).select_from(model).where(col == user_id)
-                )
-                or 0
-            )
-        return total
+        for model in USER_TABLES:
+            query = select(func.count()).select_from(model).where(model.user_id == user_id)
+            total += int(await self.session.scalar(query) or 0)
+        users = select(func.count()).select_from(User).where(User.id == user_id)
+        return total + int(await self.session.scalar(users) or 0)
 
     async def mark_inactive(self, user_id: int) -> None:
         await self.session.execute(
             update(User)
             .where(User.id == user_id)
-            .values(active=False, next_reminder_at=None, next_summary_at=None)
+            .values(active=False, next_reminder_at=None, next_summary_at=None, snooze_until=None)
         )
 
     # --- workouts ------------------------------------------------------------------------
@@ -101,17 +101,19 @@ class Repo:
 
     async def get_workout(self, user_id: int, workout_id: int) -> Workout | None:
         """Only the owner's row: a forged id from another user finds nothing."""
-        return await self.session.scalar(
+        found: Workout | None = await self.session.scalar(
             select(Workout).where(Workout.id == workout_id, Workout.user_id == user_id)
         )
+        return found
 
     async def last_workout(self, user_id: int) -> Workout | None:
-        return await self.session.scalar(
+        found: Workout | None = await self.session.scalar(
             select(Workout)
             .where(Workout.user_id == user_id)
             .order_by(Workout.logged_at.desc(), Workout.id.desc())
             .limit(1)
         )
+        return found
 
     async def delete_workout(self, workout: Workout) -> None:
         await self.session.delete(workout)
@@ -186,9 +188,13 @@ class Repo:
             select(User)
             .where(
                 User.active.is_(True),
-                or_(User.next_reminder_at <= now, User.next_summary_at <= now),
+                or_(
+                    User.next_reminder_at <= now,
+                    User.next_summary_at <= now,
+                    User.snooze_until <= now,
+                ),
             )
-            .order_by(func.coalesce(User.next_reminder_at, User.next_summary_at))
+            .order_by(User.id)
             .limit(limit)
         )
         if self.dialect == "postgresql":

@@ -34,7 +34,11 @@ def make_engine(url: str) -> AsyncEngine:
 
 
 class Database:
-    """Owns the engine; `uow()` yields a Repo inside one transaction, committed on success."""
+    """Owns the engine; `uow()` yields a Repo whose work is committed on success, else rolled back.
+
+    A handler may `await repo.commit()` early, before it talks to Telegram, so a failed reply
+    never loses what the user logged.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -47,8 +51,13 @@ class Database:
 
     @asynccontextmanager
     async def uow(self) -> AsyncIterator[Repo]:
-        async with self._sessions() as session, session.begin():
-            yield Repo(session, self.dialect)
+        async with self._sessions() as session:
+            try:
+                yield Repo(session, self.dialect)
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
 
     @asynccontextmanager
     async def raw_session(self) -> AsyncIterator[AsyncSession]:

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot.db.models import User
 from bot.db.repo import Repo
 from bot.deps import Deps, deps
-from bot.render import Keyboard
+from bot.render import AnyMarkup
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -37,7 +37,7 @@ async def load_user(repo: Repo, update: Update, context: Context) -> tuple[User,
 
 
 async def say(
-    update: Update, context: Context, html: str, markup: Keyboard | None = None
+    update: Update, context: Context, html: str, markup: AnyMarkup | None = None
 ) -> Message:
     """Send into the update's chat, whether it came as a message or a button press."""
     chat = update.effective_chat

@@ -1,0 +1,114 @@
+"""build_application(): the handler table, jobs and start-up work, in one readable place."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import reminders
+from bot.commands import COMMANDS
+from bot.deps import KEY, Deps
+from bot.handlers import basics, buttons, chat, errors, log, onboarding
+from bot.handlers import reminders as reminder_handlers
+from bot.ratelimit import CoachRateLimiter
+
+logger = logging.getLogger(__name__)
+
+
+def build_application(
+    deps: Deps, token: str, request: BaseRequest | None = None, with_rate_limiter: bool = True
+) -> Application:  # type: ignore[type-arg]
+    """The bot: settings and services in, a configured PTB Application out."""
+    settings = deps.settings
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=UTC))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if with_rate_limiter:
+        builder = builder.rate_limiter(CoachRateLimiter(max_retries=3))  # type: ignore[arg-type]
+    app = builder.build()
+    app.bot_data[KEY] = deps
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """The handler table. Lower groups run first; ApplicationHandlerStop ends an update."""
+    # -2: drop updates already handled (redelivery, or another replica took it)
+    app.add_handler(TypeHandler(Update, basics.drop_duplicates), group=-2)
+    # -1: the coach works in private chats only
+    app.add_handler(TypeHandler(Update, basics.private_only), group=-1)
+    # 0: commands, buttons, then free text; the first match wins
+    commands = {
+        "start": onboarding.start,
+        "help": basics.help_command,
+        "cancel": basics.cancel,
+        "log": log.log_command,
+        "undo": log.undo_command,
+        "history": log.history_command,
+        "remind": reminder_handlers.remind_command,
+        "timezone": reminder_handlers.timezone_command,
+        "pause": reminder_handlers.pause_command,
+        "resume": reminder_handlers.resume_command,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=~filters.UpdateType.EDITED_MESSAGE))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, basics.edited))
+    app.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command))
+    app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(MessageHandler(filters.LOCATION, reminder_handlers.on_location))
+    app.add_handler(MessageHandler(filters.ALL, chat.on_message))
+    app.add_error_handler(errors.on_error)
+    register_buttons()
+
+
+def register_buttons() -> None:
+    """Button actions (see bot/callbacks.py) and the handler each one reaches."""
+    buttons.register(log.on_undo_button, "un")
+    buttons.register(log.on_edit_button, "ed", "eD", "eF", "es", "ef")
+    buttons.register(log.on_guided_button, "gd", "gf", "gn")
+    buttons.register(log.on_offer_button, "ol", "on")
+    buttons.register(reminder_handlers.on_zone_button, "tz")
+    buttons.register(reminder_handlers.on_reminder_button, "rd", "rz", "rs")
+
+
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    """Register the command menu from the same table /help prints; start the dispatcher."""
+    await app.bot.set_my_commands([BotCommand(c.name, c.summary) for c in COMMANDS])
+    deps = app.bot_data[KEY]
+    if app.job_queue is not None and deps.settings.reminder_interval_s > 0:
+        app.job_queue.run_repeating(
+            reminders.dispatch_job,
+            interval=deps.settings.reminder_interval_s,
+            first=1,
+            name="reminders",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )
+    logger.info("Bot @%s ready", app.bot.username)
+
+
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    deps = app.bot_data.get(KEY)
+    if isinstance(deps, Deps):
+        await deps.db.dispose()

@@ -1,0 +1,32 @@
+"""One entry for every button press: parse the payload, answer the query, dispatch by action."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot import render
+from bot.callbacks import Press, parse
+from bot.handlers.common import Context
+
+ButtonHandler = Callable[[Update, Context, Press], Awaitable[None]]
+
+ACTIONS: dict[str, ButtonHandler] = {}
+
+
+def register(handler: ButtonHandler, *actions: str) -> None:
+    for action in actions:
+        ACTIONS[action] = handler
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    press = parse(query.data)
+    handler = ACTIONS.get(press.action) if press else None
+    if press is None or handler is None:
+        await query.answer(render.stale_button(), show_alert=True)
+        return
+    await query.answer()
+    await handler(update, context, press)

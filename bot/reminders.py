@@ -1,0 +1,245 @@
+"""The reminder dispatcher, run every few seconds by PTB's JobQueue (APScheduler).
+
+Each run claims the users whose reminder, snooze or weekly summary is due (on PostgreSQL with
+FOR UPDATE SKIP LOCKED, so replicas never take the same row), records a delivery per user,
+local date and kind (the unique key that makes "never twice" hold), moves each schedule to its
+next instant and commits; only then does it send, paced by the rate limiter. A crash between the
+commit and the send loses that one reminder rather than ever sending it twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.callbacks import cb
+from bot.coach import plan, stats
+from bot.coach.schedule import local_date_of, next_occurrence
+from bot.coach.types import WeekReview
+from bot.coaching import (
+    catch_up_plan,
+    fact,
+    local_now,
+    today_target,
+    track_weeks,
+    training_days,
+    user_zone,
+    week_target,
+)
+from bot.content import Content
+from bot.db.models import User
+from bot.db.repo import Repo
+from bot.db.session import Database
+from bot.deps import deps
+
+log = logging.getLogger(__name__)
+
+LATE_LIMIT = timedelta(hours=2)  # a reminder missed by more than this is skipped, not sent
+SNOOZE = timedelta(hours=1)
+SUMMARY_AT = time(19, 0)
+MAX_ATTEMPTS = 4
+INDEFINITE = datetime(9999, 1, 1, tzinfo=UTC)  # /pause with no end: until /resume
+CLAIM_BATCH = 500
+SEND_CONCURRENCY = 30
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    user_id: int
+    chat_id: int
+    kind: str  # "reminder", "snooze" or "summary"
+    local_date: date
+    text: str
+    markup: render.Keyboard | None
+
+
+# --- schedules -------------------------------------------------------------------------------
+def parse_hhmm(value: str) -> time:
+    hh, _, mm = value.partition(":")
+    try:
+        return time(int(hh), int(mm or 0))
+    except ValueError:
+        return time(18, 0)
+
+
+def summary_time(user: User) -> time:
+    """Sunday evening, after the reminder when that is late in the day."""
+    at = parse_hhmm(user.remind_time)
+    if at < time(18, 0):
+        return SUMMARY_AT
+    return time(min(at.hour + 1, 23), at.minute if at.hour < 23 else 0)
+
+
+def reschedule(user: User, now: datetime) -> None:
+    """Store the next reminder and summary instants (UTC) from the user's settings."""
+    if (
+        not user.active
+        or not user.reminders_on
+        or (user.paused_until is not None and user.paused_until >= INDEFINITE)
+    ):
+        user.next_reminder_at = user.next_summary_at = None
+        return
+    tz = user_zone(user)
+    after = max(now, user.paused_until) if user.paused_until else now
+    user.next_reminder_at = next_occurrence(
+        after, training_days(user), parse_hhmm(user.remind_time), tz
+    )
+    user.next_summary_at = next_occurrence(after, frozenset({6}), summary_time(user), tz)
+
+
+def is_paused(user: User, now: datetime) -> bool:
+    return user.paused_until is not None and user.paused_until > now
+
+
+# --- what is due -----------------------------------------------------------------------------
+def reminder_buttons(day: date, snooze: bool = True) -> render.Keyboard:
+    """Done / Snooze 1 h / Skip; a snoozed reminder comes back without another Snooze."""
+    stamp = day.strftime("%Y%m%d")
+    row = [("✅ Done", cb("rd", stamp))]
+    if snooze:
+        row.append(("⏰ Snooze 1 h", cb("rz", stamp)))
+    row.append(("Skip today", cb("rs", stamp)))
+    return render.keyboard([row])
+
+
+async def _reminder(
+    repo: Repo, content: Content, user: User, day: date, kind: str
+) -> Outgoing | None:
+    if await repo.logged_on(user.id, day):
+        return None
+    target = today_target(content, user, day) or week_target(content, user)
+    text = render.reminder(user.first_name, user.plan_week, target, kind == "snooze")
+    markup = reminder_buttons(day, snooze=kind != "snooze")
+    return Outgoing(user.id, user.chat_id, kind, day, text, markup)
+
+
+async def _summary(repo: Repo, content: Content, user: User, day: date) -> Outgoing:
+    monday = plan.week_starting(day)
+    rows = await repo.workouts_between(user.id, monday, day)
+    target = week_target(content, user)
+    review = WeekReview(
+        week=user.plan_week,
+        sessions_done=len(rows),
+        sessions_target=target.sessions,
+        pain=any(r.pain for r in rows),
+        backward_s=sum(r.duration_s or 0 for r in rows),
+    )
+    preview = plan.progress(review)
+    history = await repo.workouts_between(user.id, monday - timedelta(weeks=11), day)
+    weeks = track_weeks(content, user)
+    week_stats = stats.weekly_stats(
+        [fact(r) for r in history], 12, day, target_for=lambda _d: target
+    )
+    nxt = weeks[preview.new_week - 1]
+    text = render.weekly_summary(
+        review, stats.weekly_streak(week_stats), preview.reason, nxt.week, nxt.focus
+    )
+    return Outgoing(user.id, user.chat_id, "summary", day, text, None)
+
+
+async def _due_for(repo: Repo, content: Content, user: User, now: datetime) -> list[Outgoing]:
+    out: list[Outgoing] = []
+    tz = user_zone(user)
+    await catch_up_plan(repo, content, user, local_now(user, now).date())
+    due_items: list[tuple[str, datetime]] = []
+    if user.snooze_until is not None and user.snooze_until <= now:
+        due_items.append(("snooze", user.snooze_until))
+        user.snooze_until = None
+    if user.next_reminder_at is not None and user.next_reminder_at <= now:
+        due_items.append(("reminder", user.next_reminder_at))
+    if user.next_summary_at is not None and user.next_summary_at <= now:
+        due_items.append(("summary", user.next_summary_at))
+    reschedule(user, now)
+    for kind, due in due_items:
+        day = local_date_of(due, tz)
+        if now - due > LATE_LIMIT or is_paused(user, now):
+            continue
+        item = (
+            await _summary(repo, content, user, day)
+            if kind == "summary"
+            else await _reminder(repo, content, user, day, kind)
+        )
+        if item is not None and await repo.record_delivery(user.id, day, kind, status="sending"):
+            out.append(item)
+    return out
+
+
+async def collect_due(db: Database, content: Content, now: datetime) -> list[Outgoing]:
+    """Claim, decide and advance in one transaction; the sends happen after it commits."""
+    async with db.uow() as repo:
+        users = await repo.claim_due(now, CLAIM_BATCH)
+        out: list[Outgoing] = []
+        for user in users:
+            out += await _due_for(repo, content, user, now)
+    return out
+
+
+# --- sending ---------------------------------------------------------------------------------
+async def send_one(bot: Bot, db: Database, item: Outgoing) -> str:
+    """Send with bounded retries; returns the delivery status stored."""
+    status, message_id = "failed", None
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            msg = await bot.send_message(item.chat_id, item.text, reply_markup=item.markup)
+            status, message_id = "sent", msg.message_id
+            break
+        except Forbidden:
+            status = "blocked"
+            break
+        except RetryAfter as err:
+            await asyncio.sleep(_seconds(err))
+        except (TimedOut, NetworkError) as err:
+            if isinstance(err, BadRequest):
+                log.warning("Reminder to user %s rejected: %s", item.user_id, err.message)
+                break
+            log.warning("Reminder to user %s failed (attempt %s): %r", item.user_id, attempt, err)
+            await asyncio.sleep(min(2**attempt * 0.25, 5))
+        except TelegramError as err:
+            log.warning("Reminder to user %s failed: %r", item.user_id, err)
+            break
+    async with db.uow() as repo:
+        await repo.set_delivery_message(
+            item.user_id, item.local_date, item.kind, message_id, status
+        )
+        if status == "blocked":
+            await repo.mark_inactive(item.user_id)
+    if status == "failed":
+        log.error(
+            "Gave up on the %s for user %s after %s attempts", item.kind, item.user_id, MAX_ATTEMPTS
+        )
+    return status
+
+
+def _seconds(err: RetryAfter) -> float:
+    return float(err._retry_after.total_seconds()) + 0.1
+
+
+async def deliver(bot: Bot, db: Database, items: list[Outgoing]) -> list[str]:
+    gate = asyncio.Semaphore(SEND_CONCURRENCY)
+
+    async def one(item: Outgoing) -> str:
+        async with gate:
+            return await send_one(bot, db, item)
+
+    return list(await asyncio.gather(*(one(i) for i in items)))
+
+
+async def dispatch_once(
+    bot: Bot, db: Database, content: Content, now: datetime | None = None
+) -> list[str]:
+    items = await collect_due(db, content, now or datetime.now(UTC))
+    if items:
+        log.info("Sending %s reminders/summaries", len(items))
+    return await deliver(bot, db, items)
+
+
+async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    d = deps(context.bot_data)
+    await dispatch_once(context.bot, d.db, d.content)

@@ -1,0 +1,121 @@
+"""The real Application, long polling the fake Bot API over HTTP, with a way to wait for it."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.content import load_content
+from bot.db.session import Database
+from bot.deps import Deps
+from tests.fakes import FakeBotAPI
+from tests.fakes.botapi import SentMessage
+
+SENTINEL_BASE = 9_000_000_000
+_sentinels = itertools.count(SENTINEL_BASE)
+
+
+@dataclass
+class Harness:
+    server: FakeBotAPI
+    app: Application  # type: ignore[type-arg]
+    db: Database
+    deps: Deps
+    seen: set[int] = field(default_factory=set)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def _observe(self, update: Update, _context: Any) -> None:
+        """First handler of all: marks sentinels. Updates run one at a time, so a sentinel
+        reaching this point means every update enqueued before it was fully handled."""
+        if update.update_id >= SENTINEL_BASE:
+            self.seen.add(update.update_id)
+            self.changed.set()
+            raise ApplicationHandlerStop
+
+    async def settle(self, limit: float = 10.0) -> None:
+        uid = next(_sentinels)
+        self.server.enqueue({"update_id": uid, "poll_answer": _SENTINEL})
+        async with asyncio.timeout(limit):
+            while uid not in self.seen:
+                self.changed.clear()
+                await self.changed.wait()
+
+    def messages(self, chat_id: int = 1001) -> list[SentMessage]:
+        return self.server.messages(chat_id)
+
+    async def say(self, text: str, user_id: int = 1001, **kw: Any) -> list[SentMessage]:
+        """Send text as the user; return the bot messages that appeared in reply."""
+        before = len(self.messages(kw.get("chat_id") or user_id))
+        self.server.send_text(text, user_id=user_id, **kw)
+        await self.settle()
+        return self.messages(kw.get("chat_id") or user_id)[before:]
+
+    async def press(
+        self, message: SentMessage, label_or_data: str, user_id: int = 1001
+    ) -> list[SentMessage]:
+        """Press a button by its label (or its callback data); return new bot messages."""
+        data = button_data(message, label_or_data)
+        before = len(self.messages(user_id))
+        self.server.press(message, data, user_id=user_id)
+        await self.settle()
+        return self.messages(user_id)[before:]
+
+    async def send(self, update: dict[str, Any]) -> None:
+        self.server.enqueue(update)
+        await self.settle()
+
+
+def button_data(message: SentMessage, label_or_data: str) -> str:
+    for row in message.buttons():
+        for label, data in row:
+            if data is not None and (label == label_or_data or data == label_or_data):
+                return data
+    for row in message.buttons():
+        for label, data in row:
+            if data is not None and label_or_data.lower() in label.lower():
+                return data
+    raise AssertionError(f"no button {label_or_data!r} in {message.buttons()}")
+
+
+# A poll answer: an update kind the bot never acts on, so it can mark "all handled so far".
+_SENTINEL = {
+    "poll_id": "sentinel",
+    "option_ids": [],
+    "option_persistent_ids": [],
+    "user": {"id": 1, "is_bot": False, "first_name": "sentinel"},
+}
+
+
+async def start_harness(server: FakeBotAPI, db: Database, **settings: Any) -> Harness:
+    config = Settings(
+        bot_token=server.token,
+        database_url=db.url,
+        telegram_base_url=server.base_url,
+        telegram_base_file_url=server.base_file_url,
+        **settings,
+    )
+    deps = Deps(settings=config, db=db, content=load_content())
+    app = build_application(deps, server.token)
+    harness = Harness(server=server, app=app, db=db, deps=deps)
+    app.add_handler(TypeHandler(Update, harness._observe), group=-100)
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    return harness
+
+
+async def stop_harness(h: Harness) -> None:
+    assert h.app.updater is not None
+    await h.app.updater.stop()
+    await h.app.stop()
+    await h.app.shutdown()  # the test's db fixture disposes the engine
