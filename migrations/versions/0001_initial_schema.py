@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("plan_reason", sa.String(length=300), nullable=False),
         sa.Column("next_reminder_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("next_summary_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("snooze_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("recent_tips", sa.String(length=400), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
@@ -58,6 +59,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_users_next_summary_at"), ["next_summary_at"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_users_snooze_until"), ["snooze_until"], unique=False)
 
     op.create_table(
         "conversations",
@@ -160,6 +162,7 @@ def downgrade() -> None:
     op.drop_table("deliveries")
     op.drop_table("conversations")
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_users_snooze_until"))
         batch_op.drop_index(batch_op.f("ix_users_next_summary_at"))
         batch_op.drop_index(batch_op.f("ix_users_next_reminder_at"))
 
