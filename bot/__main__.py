@@ -33,9 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        if args.command == "check-content":
-            return _check_content()
         settings = load_settings()
+        if args.command == "check-content":
+            return _check_content(settings)
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
         if args.command == "console":
@@ -58,10 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _check_content() -> int:
-    from bot.content import check_content
+def _check_content(settings: Settings) -> int:
+    from bot.content import DEFAULT_ROOT, check_content
 
-    for line in check_content():
+    for line in check_content(settings.content_dir or DEFAULT_ROOT):
         print(line)
     return 0
 

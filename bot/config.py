@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     log_level: LogLevel = "INFO"
     reminder_interval_s: float = Field(default=20.0, gt=0, le=60)
+    content_dir: Path | None = None  # default: the content/ folder shipped with the bot
 
     @field_validator("bot_token")
     @classmethod
@@ -87,6 +88,12 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown IANA time zone {v!r} (e.g. Europe/Berlin)") from None
         return v
+
+    @field_validator("content_dir", "telegram_base_file_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, v: object) -> object:
+        """`NAME=` in .env means "use the default", not an empty path or URL."""
+        return None if isinstance(v, str) and not v.strip() else v
 
     @field_validator("log_level", mode="before")
     @classmethod

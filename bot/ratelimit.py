@@ -15,8 +15,8 @@ from aiolimiter import AsyncLimiter
 from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
-PER_CHAT_BURST = 3  # messages
-PER_CHAT_PERIOD = 3.0  # seconds: on average one a second, a short burst allowed
+PER_CHAT_BURST = 10  # messages
+PER_CHAT_PERIOD = 10.0  # seconds: on average one a second, short bursts allowed
 MAX_CHATS = 4096
 
 

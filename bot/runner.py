@@ -13,7 +13,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.content import load_content
+from bot.content import DEFAULT_ROOT, load_content
 from bot.db import migrate
 from bot.db.session import Database
 from bot.deps import Deps
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 async def prepare(settings: Settings) -> Deps:
     """Everything that must hold before the first update: content valid, schema at head."""
-    content = load_content()
+    content = load_content(settings.content_dir or DEFAULT_ROOT)
     db = Database(settings.database_url)
     await migrate.upgrade(db.engine)
     return Deps(settings=settings, db=db, content=content)

@@ -38,6 +38,8 @@ _SETTINGS = {
     "WEBHOOK_SECRET",
     "DEFAULT_TIMEZONE",
     "LOG_LEVEL",
+    "CONTENT_DIR",
+    "WEBHOOK_PORT",
 }
 
 
@@ -101,3 +103,24 @@ def test_migrate_command_creates_the_schema(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "x.db").stat().st_size > 0
     assert "up to date" in result.stdout
+
+
+def test_check_content_passes_on_the_shipped_content(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, "check-content")
+    assert result.returncode == 0, result.stderr
+    assert "tracks" in result.stdout and "tips" in result.stdout
+
+
+def test_a_broken_content_file_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    plan = content / "plan" / "beginner.md"
+    plan.write_text(plan.read_text().replace("kind: plan", "kind: planz", 1))
+    for args in (("check-content",), ()):
+        result = run_bot(tmp_path, *args, CONTENT_DIR=str(content), BOT_TOKEN=GOOD_TOKEN)
+        assert result.returncode == 2
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1, result.stderr
+        assert "beginner.md" in lines[0] and "kind" in lines[0]

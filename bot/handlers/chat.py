@@ -10,7 +10,7 @@ from telegram import Update
 from bot import render
 from bot.db.models import User
 from bot.db.repo import Repo
-from bot.handlers import log
+from bot.handlers import log, onboarding
 from bot.handlers.common import Context, get_deps, load_user, say
 
 MAX_TEXT = 4096
@@ -21,6 +21,8 @@ FlowHandler = Callable[[Update, Context, Repo, User, str, dict[str, Any], str], 
 TEXT_FLOWS: dict[str, FlowHandler] = {
     "log": log.guided_text,
     "edit": log.edit_text,
+    "onboard": onboarding.onboarding_text,
+    "settings": onboarding.onboarding_text,
 }
 
 

@@ -1,0 +1,90 @@
+"""Messages for /start onboarding and /settings."""
+
+from __future__ import annotations
+
+from bot.coach.types import WeekTarget
+from bot.render import e, target_range
+
+
+def welcome(first_name: str) -> str:
+    name = e(first_name) if first_name else "there"
+    return (
+        f"Hi {name}! I'm your backward-running coach: an 8-week plan, reminders on your "
+        "training days, and tips when you need them.\n\n"
+        "Four quick questions (each can be skipped). First: which plan suits you?"
+    )
+
+
+def ask_days() -> str:
+    return "Which days will you train? Tap a set, or type days like <code>tue thu sat</code>."
+
+
+def ask_time() -> str:
+    return (
+        "What time should I remind you on those days? Tap one or type it "
+        "(like <code>07:30</code> or <code>6:45pm</code>)."
+    )
+
+
+def ask_zone(current: str) -> str:
+    return (
+        f"Last one: your time zone, so reminders come at your local time. It's "
+        f"<b>{e(current)}</b> now. Type a city (<code>berlin</code>), a zone "
+        "(<code>Europe/Berlin</code>) or an offset (<code>+5:30</code>), or share your location."
+    )
+
+
+def not_understood_days() -> str:
+    return "I couldn't read those days. Tap a set, or type e.g. <code>mon wed fri</code>."
+
+
+def not_understood_time() -> str:
+    return (
+        "I couldn't read that time. Try <code>07:30</code>, <code>18:00</code> or <code>7pm</code>."
+    )
+
+
+def zone_suggestions(text: str) -> str:
+    return f"I don't know “{e(text[:60])}”. Did you mean one of these? Or type another city."
+
+
+def ready(track_title: str, days: str, at: str | None, zone: str, week1: WeekTarget) -> str:
+    when = f"{e(days)} at {e(at)} ({e(zone)})" if at else f"{e(days)}, no reminders"
+    return (
+        f"✅ All set: <b>{e(track_title)}</b>, {when}.\n\n"
+        f"<b>Week 1 · {e(week1.phase)}</b>: {e(week1.workout)} "
+        f"({target_range(week1)} backward, {week1.sessions}× this week).\n\n"
+        "<b>Safety first</b>\n"
+        "• Flat, clear ground with no traffic, crowds or curbs; daylight; no headphones.\n"
+        "• Look back over alternating shoulders every few steps.\n"
+        "• Land on the balls of your feet and keep it slow: a pace you could talk at.\n"
+        "• Sharp or joint pain, swelling, dizziness or chest pain: stop and get it checked.\n"
+        "Calf and thigh soreness in the first weeks is normal.\n\n"
+        "Log a session any time: <code>/log 2 min felt good</code>. /help lists everything."
+    )
+
+
+def settings(
+    track_title: str, days: str, at: str, reminders_on: bool, zone: str, paused: str | None
+) -> str:
+    reminder = f"{e(at)}" if reminders_on else "off"
+    state = f"paused until {e(paused)}" if paused else ("on" if reminders_on else "off")
+    lines = [
+        "⚙️ <b>Your settings</b>",
+        f"Plan: {e(track_title)}",
+        f"Training days: {e(days)}",
+        f"Reminder time: {reminder}",
+        f"Time zone: {e(zone)}",
+        f"Reminders: {state}",
+        "",
+        "Tap what you'd like to change.",
+    ]
+    return "\n".join(lines)
+
+
+def changed(what: str) -> str:
+    return f"Saved: {e(what)}."
+
+
+def ask_track() -> str:
+    return "Which plan suits you?"

@@ -1,0 +1,133 @@
+"""Onboarding in /start and /settings, as a new user meets them through the Bot API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.db.models import User
+from tests.e2e.harness import Harness
+
+
+async def user_row(bot: Harness, user_id: int = 1001) -> User:
+    async with bot.db.uow() as repo:
+        user = await repo.get_user(user_id)
+    assert user is not None
+    return user
+
+
+async def test_every_step_skipped_gives_the_defaults(bot: Harness) -> None:
+    [hello] = await bot.say("/start")
+    assert "which plan suits you" in hello.text.lower()
+    step = hello
+    for _ in range(4):
+        [step] = (
+            await bot.press(step, "Skip")
+            if "Skip" in step.button_texts()
+            else (await bot.press(step, step.button_texts()[0]))
+        )
+    assert "All set" in step.text
+    assert "Week 1" in step.text and "Safety first" in step.text
+    user = await user_row(bot)
+    assert (user.track, user.training_days, user.remind_time, user.timezone) == (
+        "beginner",
+        "mon,wed,fri",
+        "18:00",
+        "UTC",
+    )
+    assert user.onboarded and user.reminders_on
+    assert user.next_reminder_at is not None and user.next_reminder_at > datetime.now(UTC)
+
+
+async def test_choices_by_button_and_typed_answers_are_stored(bot: Harness) -> None:
+    [hello] = await bot.say("/start")
+    [days] = await bot.press(hello, "Rehab")
+    assert "Which days" in days.text
+    assert days.buttons() and hello.buttons() == [], "answered step keeps no buttons"
+    [time_q] = await bot.say("tue thu sat")
+    assert "What time" in time_q.text
+    [zone_q] = await bot.say("6:45pm")
+    assert "time zone" in zone_q.text
+    [done] = await bot.say("new york")
+    assert "All set" in done.text and "America/New_York" in done.text
+    user = await user_row(bot)
+    assert (user.track, user.training_days, user.remind_time, user.timezone) == (
+        "rehab",
+        "tue,thu,sat",
+        "18:45",
+        "America/New_York",
+    )
+
+
+async def test_a_shared_location_answers_the_zone_step(bot: Harness) -> None:
+    [step] = await bot.say("/start")
+    for _ in range(3):
+        [step] = await bot.press(step, "Skip")
+    bot.server.send_location(52.52, 13.405)
+    await bot.settle()
+    assert "All set" in bot.messages()[-1].text
+    assert (await user_row(bot)).timezone == "Europe/Berlin"
+
+
+async def test_unknown_zone_offers_suggestions(bot: Harness) -> None:
+    [step] = await bot.say("/start")
+    for _ in range(3):
+        [step] = await bot.press(step, "Skip")
+    [suggest] = await bot.say("berln")
+    assert "Europe/Berlin" in suggest.button_texts()
+    [done] = await bot.press(suggest, "Europe/Berlin")
+    assert "All set" in done.text
+    assert (await user_row(bot)).timezone == "Europe/Berlin"
+
+
+async def test_an_old_step_button_cannot_change_a_later_step(bot: Harness) -> None:
+    [hello] = await bot.say("/start")
+    data = hello.buttons()[0][0][1]
+    assert data is not None
+    await bot.press(hello, "Runner")
+    bot.server.press(hello.message_id, data, check=False)
+    await bot.settle()
+    assert (await user_row(bot)).track == "runner"
+    assert "no longer works" in bot.messages()[-1].text
+
+
+async def test_settings_shows_choices_and_changes_each(bot: Harness) -> None:
+    [step] = await bot.say("/start")
+    for _ in range(4):
+        [step] = (
+            await bot.press(step, "Skip")
+            if "Skip" in step.button_texts()
+            else (await bot.press(step, step.button_texts()[0]))
+        )
+    [settings] = await bot.say("/settings")
+    for expected in ("Beginner", "mon, wed, fri", "18:00", "UTC"):
+        assert expected in settings.text
+    [ask] = await bot.press(settings, "Plan")
+    [settings] = await bot.press(ask, "General fitness")
+    assert "General" in settings.text
+    [ask] = await bot.press(settings, "Days")
+    [settings] = await bot.press(ask, "Weekends")
+    [ask] = await bot.press(settings, "Time")
+    [settings] = await bot.press(ask, "07:00")
+    [ask] = await bot.press(settings, "Time zone")
+    [settings] = await bot.say("+5:30")
+    [settings] = await bot.press(settings, "Pause")
+    assert "paused" in settings.text
+    user = await user_row(bot)
+    assert (user.track, user.training_days, user.remind_time, user.timezone) == (
+        "general",
+        "sat,sun",
+        "07:00",
+        "UTC+05:30",
+    )
+    assert user.paused_until is not None and user.next_reminder_at is None
+    [settings] = await bot.press(settings, "Resume")
+    user = await user_row(bot)
+    assert user.paused_until is None and user.next_reminder_at is not None
+
+
+async def test_returning_user_is_greeted_and_onboarding_is_not_repeated(bot: Harness) -> None:
+    [hello] = await bot.say("/start")
+    await bot.press(hello, "Team sports")
+    [again] = await bot.say("/start")
+    assert "Welcome back" in again.text
+    assert (await user_row(bot)).track == "team"
