@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from bot.coach.types import Feeling, LogDraft, RedFlag, SessionFact, WeekTarget
+from bot.coach.units import format_distance, format_duration, format_range
 
 Comparison = Literal["under", "on", "over", "rest_day", "no_target"]
 
@@ -78,31 +79,6 @@ def join_words(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
-
-
-def format_duration(seconds: int) -> str:
-    """'45 s', '3 min', '2 min 30 s': what a runner would say."""
-    minutes, secs = divmod(max(seconds, 0), 60)
-    if minutes == 0:
-        return f"{secs} s"
-    if secs == 0:
-        return f"{minutes} min"
-    return f"{minutes} min {secs} s"
-
-
-def format_range(low_s: int, high_s: int) -> str:
-    """'1–2 min' when both ends are whole minutes, otherwise each end spelled out."""
-    if low_s >= high_s:
-        return format_duration(low_s)
-    if low_s % 60 == 0 and high_s % 60 == 0:
-        return f"{low_s // 60}–{high_s // 60} min"
-    return f"{format_duration(low_s)}–{format_duration(high_s)}"
-
-
-def format_distance(metres: float) -> str:
-    if metres >= 1000:
-        return f"{metres / 1000:g} km"
-    return f"{metres:g} m"
 
 
 def _part_name(part: str) -> str:

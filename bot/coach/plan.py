@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from bot.coach.types import Progression, SessionFact, WeekReview, WeekTarget
+from bot.coach.units import format_duration
 
 PLAN_WEEKS = 8
 
@@ -120,14 +121,6 @@ def progress(review: WeekReview) -> Progression:
         "hold",
         f"{tally} last week, close to target, so we stay in week {week} one more time.",
     )
-
-
-def format_duration(seconds: int) -> str:
-    """``45 s``, ``3 min``, ``3 min 30 s``."""
-    minutes, secs = divmod(max(seconds, 0), 60)
-    if not minutes:
-        return f"{secs} s"
-    return f"{minutes} min" if not secs else f"{minutes} min {secs} s"
 
 
 def too_much_too_soon(
