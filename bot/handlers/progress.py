@@ -1,0 +1,69 @@
+"""/progress: this week against the plan, totals, streak, and a chart of the last weeks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+
+from bot.charts import render_progress_chart
+from bot.coach.progress import PlanStep, build_progress
+from bot.coach.types import WeekStat
+from bot.coaching import catch_up_plan, fact, local_now, paused_through, track_weeks, user_zone
+from bot.handlers.common import Context, get_deps, load_user, say
+from bot.render import progress as msgs
+
+log = logging.getLogger(__name__)
+
+
+async def progress_command(update: Update, context: Context) -> None:
+    deps = get_deps(context)
+    now = datetime.now(UTC)
+    async with deps.db.uow() as repo:
+        user, _ = await load_user(repo, update, context)
+        today = local_now(user, now).date()
+        await catch_up_plan(repo, deps.content, user, today)  # the plan week shown is current
+        rows = await repo.all_workouts(user.id)
+        changes = await repo.plan_changes(user.id)
+        report = build_progress(
+            [fact(w) for w in rows],
+            today,
+            track_weeks(deps.content, user),
+            user.plan_week,
+            user.plan_week_start,
+            [PlanStep(c.week_start, c.from_week, c.to_week, c.decision) for c in changes],
+            first_day=user.created_at.astimezone(user_zone(user)).date(),
+            paused_now=paused_through(user, today),
+        )
+    if not report.has_sessions:
+        await say(update, context, msgs.first_steps(report.target))
+        return
+    await say(update, context, msgs.progress_text(report))  # the numbers first, chart or not
+    if report.chart_has_sessions:
+        await _send_chart(update, context, report.chart)
+
+
+async def _send_chart(update: Update, context: Context, weeks: Sequence[WeekStat]) -> None:
+    """Best effort: a failed chart costs the picture, never the text already sent."""
+    chat = update.effective_chat
+    assert chat is not None
+    try:
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+        png = await render_progress_chart(weeks)
+    except TelegramError as exc:
+        log.warning("Progress chart skipped: %s", type(exc).__name__)
+        return
+    except Exception:
+        log.exception("Progress chart could not be drawn")
+        await say(update, context, msgs.chart_failed())
+        return
+    try:
+        await context.bot.send_photo(
+            chat.id, png, caption=msgs.chart_caption(), filename="progress.png"
+        )
+    except TelegramError as exc:
+        log.warning("Progress chart not sent: %s", type(exc).__name__)
