@@ -22,7 +22,17 @@ from telegram.request import BaseRequest
 from bot import reminders
 from bot.commands import COMMANDS
 from bot.deps import KEY, Deps
-from bot.handlers import basics, buttons, chat, errors, log, onboarding
+from bot.handlers import (
+    basics,
+    buttons,
+    chat,
+    errors,
+    log,
+    onboarding,
+    privacy,
+    progress,
+    tips,
+)
 from bot.handlers import reminders as reminder_handlers
 from bot.ratelimit import CoachRateLimiter
 
@@ -71,13 +81,21 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         "timezone": reminder_handlers.timezone_command,
         "pause": reminder_handlers.pause_command,
         "resume": reminder_handlers.resume_command,
+        "settings": onboarding.settings_command,
+        "tip": tips.tip_command,
+        "safety": tips.safety_command,
+        "plan": tips.plan_command,
+        "progress": progress.progress_command,
+        "export": privacy.export_command,
+        "deleteme": privacy.deleteme_command,
+        "privacy": privacy.privacy_command,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=~filters.UpdateType.EDITED_MESSAGE))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, basics.edited))
     app.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
-    app.add_handler(MessageHandler(filters.LOCATION, reminder_handlers.on_location))
+    app.add_handler(MessageHandler(filters.LOCATION, onboarding.on_location))
     app.add_handler(MessageHandler(filters.ALL, chat.on_message))
     app.add_error_handler(errors.on_error)
     register_buttons()
@@ -91,6 +109,9 @@ def register_buttons() -> None:
     buttons.register(log.on_offer_button, "ol", "on")
     buttons.register(reminder_handlers.on_zone_button, "tz")
     buttons.register(reminder_handlers.on_reminder_button, "rd", "rz", "rs")
+    buttons.register(onboarding.on_onboarding_button, *onboarding.ACTIONS)
+    buttons.register(tips.on_tip_button, "tp")
+    buttons.register(privacy.on_delete_button, "dy", "dn")
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
