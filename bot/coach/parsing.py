@@ -911,21 +911,52 @@ def parse_log(text: str) -> LogDraft | ParseError:
     if isinstance(totals, ParseError):
         return totals
     words = _mask(norm, [(a.start, a.end) for a in amounts])
+    return _read_words(
+        raw,
+        words,
+        duration_s=totals.duration_s,
+        distance_m=totals.distance_m,
+        reps=totals.reps,
+        rep_s=totals.rep_s,
+    )
+
+
+def read_note(text: str) -> LogDraft:
+    """The words of a note, amounts ignored: feeling, pain, soreness, red flags, surface.
+
+    For answers whose time comes from elsewhere (the guided /log): a note with no amount, or
+    an odd one ("after 999 hours at my desk"), still has its pain words read. Never raises.
+    """
+    raw = text.strip()[:MAX_TEXT]
+    norm = _normalize(raw)
+    words = _mask(norm, [(a.start, a.end) for a in _find_amounts(norm)])
+    return _read_words(raw, words)
+
+
+def _read_words(
+    raw: str,
+    words: str,
+    *,
+    duration_s: int | None = None,
+    distance_m: float | None = None,
+    reps: int | None = None,
+    rep_s: int | None = None,
+) -> LogDraft:
     health = _health(words)
     surface = _surface(words)
     notes = ([_SURFACE_NOTE[surface]] if surface else []) + _soreness_notes(health.sore)
     return LogDraft(
         text=raw,
-        duration_s=totals.duration_s,
-        distance_m=totals.distance_m,
+        duration_s=duration_s,
+        distance_m=distance_m,
         feeling=_feeling(_mask(words, health.status_spans)),
         pain=health.pain,
         body_parts=tuple(sorted(health.body_parts)),
         sore_parts=tuple(sorted({p for _, p, _ in health.sore if p is not None})),
         red_flags=tuple(health.red_flags),
         surface=surface,
-        reps=totals.reps,
-        rep_s=totals.rep_s,
+        reps=reps,
+        rep_s=rep_s,
         notes="; ".join(notes),
     )
 
@@ -939,3 +970,12 @@ def looks_like_log(text: str) -> bool:
     if "?" in norm or "¿" in norm or _QUESTION_START.match(norm):
         return False
     return any(a.counts for a in _find_amounts(norm))
+
+
+_BARE_NUMBER = re.compile(r"-?[0-9]{1,3}(?:[.,][0-9]+)?")
+
+
+def parse_duration_answer(text: str) -> LogDraft | ParseError:
+    """A typed answer to "how long?": a bare number means minutes ("4" -> 4 min)."""
+    raw = text.strip()
+    return parse_log(f"{raw} min" if _BARE_NUMBER.fullmatch(raw) else raw)

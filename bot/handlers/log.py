@@ -1,25 +1,56 @@
-"""Logging sessions: /log <text>, the guided /log, plain-text offers, edit, /undo, /history."""
+"""Logging sessions: /log <text>, the guided /log, plain-text offers, edit, /undo, /history.
+
+Every step of a conversation lives in the `conversations` table (flow, step, data) and is
+committed before the bot answers, so a restart, another replica or a failed reply loses
+nothing. Button payloads carry only ids and values; each press is checked against the
+database (the owner's row, the current step, the offer's nonce) before it acts.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
+import re
 import secrets
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
+from telegram.error import Forbidden, TelegramError
 
 from bot import render
 from bot.callbacks import Press, cb
-from bot.coach.parsing import looks_like_log, parse_log
-from bot.coach.types import Feeling, LogDraft, ParseError
-from bot.coaching import record_session
+from bot.coach.parsing import (
+    MAX_DURATION_S,
+    MAX_TEXT,
+    looks_like_log,
+    parse_duration_answer,
+    parse_log,
+    read_note,
+)
+from bot.coach.types import Feeling, LogDraft, ParseError, WeekTarget
+from bot.coaching import record_session, week_target
 from bot.db.models import User, Workout
 from bot.db.repo import Repo
 from bot.handlers.common import Context, get_deps, load_user, say
 
+log = logging.getLogger(__name__)
+
+# Common amounts; the buttons shown are the six closest to the user's weekly target.
 PRESETS_S = (60, 120, 180, 300, 600, 900)
+BUTTONS_SHOWN = 6
 FEELINGS = (Feeling.GREAT, Feeling.GOOD, Feeling.OK, Feeling.HARD)
 FEELING_VALUES = frozenset(f.value for f in Feeling)
+# The flows this module owns; /log <text> ends them, but never someone else's (onboarding).
+LOG_FLOWS = frozenset({"log", "offer", "edit"})
+# A typed answer edits a stored session only shortly after the user asked to edit it; later
+# text is read afresh, so an old, forgotten edit never swallows a new session.
+EDIT_WINDOW_S = 3600
+_COMMAND = re.compile(r"^/\S*")
+SKIP_WORDS = frozenset(
+    {"skip", "no", "nope", "nah", "none", "nothing", "no thanks", "no note", "n/a", "-", "pass"}
+)
 
 
 def summary_of(w: Workout) -> str:
@@ -32,12 +63,23 @@ def draft_summary(d: LogDraft) -> str:
     return render.session_line(d.duration_s, d.distance_m, feeling, d.pain, d.body_parts)
 
 
+def presets_for(target: WeekTarget | None) -> tuple[int, ...]:
+    """Six durations around this week's target: its two ends plus the common amounts."""
+    candidates = set(PRESETS_S)
+    middle = 180.0
+    if target is not None and 0 < target.min_s <= target.max_s <= MAX_DURATION_S:
+        candidates |= {target.min_s, target.max_s}
+        middle = (target.min_s + target.max_s) / 2
+    nearest = sorted(candidates, key=lambda s: (abs(math.log(s / middle)), s))
+    return tuple(sorted(nearest[:BUTTONS_SHOWN]))
+
+
 def session_buttons(workout_id: int) -> render.Keyboard:
     return render.keyboard([[("↩️ Undo", cb("un", workout_id)), ("✏️ Edit", cb("ed", workout_id))]])
 
 
-def duration_buttons(action: str, *prefix: object) -> render.Keyboard:
-    row = [(render.duration(s), cb(action, *prefix, s)) for s in PRESETS_S]
+def duration_buttons(presets: tuple[int, ...], action: str, *prefix: object) -> render.Keyboard:
+    row = [(render.duration(s), cb(action, *prefix, s)) for s in presets]
     return render.keyboard([row[:3], row[3:]])
 
 
@@ -48,6 +90,44 @@ def feeling_buttons(action: str, *prefix: object, skip: bool = False) -> render.
     return render.keyboard(rows)
 
 
+def note_buttons() -> render.Keyboard:
+    return render.keyboard([[("Skip", cb("gn", "skip"))]])
+
+
+def _is_skip(text: str) -> bool:
+    """A typed "skip" (or "no", "nothing"...) answers an optional question like the button."""
+    return text.strip().strip(".!").lower() in SKIP_WORDS
+
+
+def _seconds_arg(press: Press, i: int) -> int | None:
+    """A duration from a button: a positive number of seconds a session can have."""
+    seconds = press.int_arg(i)
+    return seconds if seconds is not None and 0 < seconds <= MAX_DURATION_S else None
+
+
+def _duration_problem(result: LogDraft | ParseError) -> str | None:
+    """Why a typed duration can't be used, in the user's terms; None when it can."""
+    if isinstance(result, ParseError):
+        if result.code in ("absurd", "not_positive", "too_long"):
+            return render.parse_error(result.code)
+        return render.duration_not_understood()
+    if result.duration_s is None:
+        return render.duration_not_understood()
+    return None
+
+
+async def _clear_buttons(update: Update) -> None:
+    """Take the buttons off a pressed message so it can't be pressed twice. Best effort: the
+    state is already committed, so a Telegram hiccup here must not stop the reply."""
+    query = update.callback_query
+    if query is None or query.message is None or not query.message.is_accessible:
+        return
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except TelegramError as exc:
+        log.warning("Could not remove the buttons of a pressed message: %r", exc)
+
+
 async def _store_and_reply(
     update: Update, context: Context, repo_user: tuple[Repo, User], draft: LogDraft, source: str
 ) -> None:
@@ -55,6 +135,7 @@ async def _store_and_reply(
     deps = get_deps(context)
     logged = await record_session(repo, deps.content, user, draft, datetime.now(UTC), source)
     await repo.commit()  # the log is safe before we talk to Telegram
+    await _clear_buttons(update)
     fb, w = logged.feedback, logged.workout
     text = render.logged(
         summary_of(w),
@@ -64,31 +145,60 @@ async def _store_and_reply(
         fb.caution,
         (fb.tip.title, fb.tip.summary) if fb.tip else None,
     )
-    await say(update, context, text, session_buttons(w.id))
+    try:
+        await say(update, context, text, session_buttons(w.id))
+    except Forbidden:
+        log.info("Session %s stored; the user blocked the bot before the reply", w.id)
+    except TelegramError as exc:
+        # The session is stored. An apology saying "try again" would invite a duplicate, so
+        # confirm it briefly instead; if Telegram is still failing, /history has it later.
+        log.warning("Reply to session %s failed (%r); sending the short confirmation", w.id, exc)
+        try:
+            await say(
+                update,
+                context,
+                render.logged_short(summary_of(w), w.local_date),
+                session_buttons(w.id),
+            )
+        except TelegramError as again:
+            log.warning("Short confirmation of session %s failed too: %r", w.id, again)
+
+
+async def _end_log_flows(repo: Repo, user: User) -> None:
+    convo = await repo.get_conversation(user.id)
+    if convo is not None and convo.flow in LOG_FLOWS:
+        await repo.clear_conversation(user.id)
 
 
 # --- /log ----------------------------------------------------------------------------------
-async def log_command(update: Update, context: Context) -> None:
-    text = " ".join(context.args or [])
+def _command_text(update: Update, context: Context) -> str:
+    """What follows /log (or /log@bot), with the user's own spacing and line breaks."""
     if update.message and update.message.text:
-        # keep the user's own spacing and line breaks, minus the command itself
-        text = update.message.text.partition(" ")[2] if " " in update.message.text else ""
-    async with get_deps(context).db.uow() as repo:
+        return _COMMAND.sub("", update.message.text, count=1).strip()
+    return " ".join(context.args or [])
+
+
+async def log_command(update: Update, context: Context) -> None:
+    text = _command_text(update, context)
+    deps = get_deps(context)
+    async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
-        if not text.strip():
-            await repo.set_conversation(user.id, "log", "duration", {})
+        if not text:
+            await repo.set_conversation(user.id, "log", "duration", {"said": []})
             await repo.commit()
-            await say(update, context, render.ask_duration(), duration_buttons("gd"))
+            presets = presets_for(week_target(deps.content, user))
+            await say(update, context, render.ask_duration(), duration_buttons(presets, "gd"))
             return
         result = parse_log(text)
         if isinstance(result, ParseError):
             await say(update, context, render.parse_error(result.code))
             return
-        await repo.clear_conversation(user.id)
+        await _end_log_flows(repo, user)
         await _store_and_reply(update, context, (repo, user), result, "log")
 
 
 # --- guided flow ---------------------------------------------------------------------------
+# data: {"duration_s": int, "feeling": str | None, "said": [what the user typed or chose]}
 async def guided_text(
     update: Update,
     context: Context,
@@ -99,31 +209,67 @@ async def guided_text(
     text: str,
 ) -> None:
     """A typed answer to the guided step the user is on."""
+    said = [str(s) for s in data.get("said", []) if isinstance(s, str)]
     if step == "duration":
-        result = parse_log(text)
-        if isinstance(result, ParseError) or result.duration_s is None:
-            await say(update, context, render.duration_not_understood(), duration_buttons("gd"))
+        result = parse_duration_answer(text)
+        problem = _duration_problem(result)
+        if problem is not None or not isinstance(result, LogDraft) or not result.duration_s:
+            presets = presets_for(week_target(get_deps(context).content, user))
+            await say(
+                update,
+                context,
+                problem or render.duration_not_understood(),
+                duration_buttons(presets, "gd"),
+            )
             return
-        await _guided_duration(update, context, repo, user, result.duration_s)
+        feeling = result.feeling.value if result.feeling else None
+        await _guided_duration(
+            update, context, repo, user, result.duration_s, [result.text], feeling
+        )
     elif step == "feeling":
-        result = parse_log(f"1 min {text}")
-        feeling = result.feeling.value if isinstance(result, LogDraft) and result.feeling else None
-        await _guided_feeling(update, context, repo, user, data, feeling)
+        if _is_skip(text):
+            await _guided_feeling(update, context, repo, user, data, None, said)
+            return
+        draft = read_note(text)
+        if draft.feeling is None and not (draft.pain or draft.notes or len(text.strip()) > 40):
+            await say(
+                update, context, render.feeling_not_understood(), feeling_buttons("gf", skip=True)
+            )
+            return
+        # Words without a feeling ("calves a bit sore") are kept: the log reads them for pain.
+        feeling = draft.feeling.value if draft.feeling else None
+        said = [*said, text.strip()[:MAX_TEXT]]
+        await _guided_feeling(update, context, repo, user, data, feeling, said)
     else:
-        await _guided_finish(update, context, repo, user, data, text)
+        if len(text.strip()) > MAX_TEXT:
+            await say(update, context, render.note_too_long(MAX_TEXT), note_buttons())
+            return
+        note = "" if _is_skip(text) else text.strip()
+        await _guided_finish(update, context, repo, user, data, note)
 
 
 async def _guided_duration(
-    update: Update, context: Context, repo: Repo, user: User, seconds: int
+    update: Update,
+    context: Context,
+    repo: Repo,
+    user: User,
+    seconds: int,
+    said: list[str],
+    feeling: str | None = None,
 ) -> None:
-    await repo.set_conversation(user.id, "log", "feeling", {"duration_s": seconds})
+    """Duration known. A typed answer that already said how it felt skips that question."""
+    summary = render.session_line(seconds, None, feeling, False, ())
+    if feeling is not None:
+        data = {"duration_s": seconds, "feeling": feeling, "said": said}
+        await repo.set_conversation(user.id, "log", "note", data)
+        await repo.commit()
+        await _clear_buttons(update)
+        await say(update, context, render.ask_note(summary), note_buttons())
+        return
+    await repo.set_conversation(user.id, "log", "feeling", {"duration_s": seconds, "said": said})
     await repo.commit()
-    await say(
-        update,
-        context,
-        render.ask_feeling(render.duration(seconds) + " backward"),
-        feeling_buttons("gf", skip=True),
-    )
+    await _clear_buttons(update)
+    await say(update, context, render.ask_feeling(summary), feeling_buttons("gf", skip=True))
 
 
 async def _guided_feeling(
@@ -133,36 +279,45 @@ async def _guided_feeling(
     user: User,
     data: dict[str, Any],
     feeling: str | None,
+    said: list[str],
 ) -> None:
-    await repo.set_conversation(user.id, "log", "note", {**data, "feeling": feeling})
+    await repo.set_conversation(user.id, "log", "note", {**data, "feeling": feeling, "said": said})
     await repo.commit()
-    await say(update, context, render.ask_note(), render.keyboard([[("Skip", cb("gn", "skip"))]]))
+    await _clear_buttons(update)
+    seconds = data.get("duration_s")
+    summary = render.session_line(
+        seconds if isinstance(seconds, int) else None, None, feeling, False, ()
+    )
+    await say(update, context, render.ask_note(summary), note_buttons())
 
 
 async def _guided_finish(
     update: Update, context: Context, repo: Repo, user: User, data: dict[str, Any], note: str
 ) -> None:
-    """Build the session from the answers; the note is read by the parser for pain and surface."""
-    seconds = int(data.get("duration_s") or 0)
-    if seconds <= 0:
+    """Build the session from the answers; everything typed is read for pain and surface."""
+    seconds = data.get("duration_s")
+    if not isinstance(seconds, int) or not 0 < seconds <= MAX_DURATION_S:
         await repo.clear_conversation(user.id)
+        await repo.commit()
         await say(update, context, render.stale_button())
         return
-    parsed = parse_log(f"{seconds}s {note}".strip()[:500])
-    base = parsed if isinstance(parsed, LogDraft) else LogDraft(text="")
+    said = [str(s) for s in data.get("said", []) if isinstance(s, str) and s]
+    if note:
+        said.append(note)
+    words = read_note(". ".join(said))  # amounts are ignored: the time has its own step
     feeling = data.get("feeling")
     draft = LogDraft(
-        text=note.strip() or f"{render.duration(seconds)} (guided)",
+        text=", ".join(said) or render.duration(seconds),
         duration_s=seconds,
         feeling=Feeling(feeling)
         if isinstance(feeling, str) and feeling in FEELING_VALUES
-        else base.feeling,
-        pain=base.pain,
-        body_parts=base.body_parts,
-        sore_parts=base.sore_parts,
-        red_flags=base.red_flags,
-        surface=base.surface,
-        notes=base.notes,
+        else words.feeling,
+        pain=words.pain,
+        body_parts=words.body_parts,
+        sore_parts=words.sore_parts,
+        red_flags=words.red_flags,
+        surface=words.surface,
+        notes=note or words.notes,
     )
     await repo.clear_conversation(user.id)
     await _store_and_reply(update, context, (repo, user), draft, "guided")
@@ -180,20 +335,26 @@ async def on_guided_button(update: Update, context: Context, press: Press) -> No
         user, _ = await load_user(repo, update, context)
         step = {"gd": "duration", "gf": "feeling", "gn": "note"}[press.action]
         data = await _current_step(repo, user, "log", step)
-        if data is None:
-            await say(update, context, render.stale_button())
-            return
+        value = press.args[0] if press.args else ""
         if press.action == "gd":
-            seconds = press.int_arg(0)
-            if seconds is None or seconds not in PRESETS_S:
+            seconds = _seconds_arg(press, 0)
+            if data is None or seconds is None:
                 await say(update, context, render.stale_button())
                 return
-            await _guided_duration(update, context, repo, user, seconds)
+            await _guided_duration(update, context, repo, user, seconds, [render.duration(seconds)])
         elif press.action == "gf":
-            value = press.args[0] if press.args else ""
+            if data is None or (value not in FEELING_VALUES and value != "skip"):
+                await say(update, context, render.stale_button())
+                return
             feeling = value if value in FEELING_VALUES else None
-            await _guided_feeling(update, context, repo, user, data, feeling)
+            said = [str(s) for s in data.get("said", []) if isinstance(s, str)]
+            if feeling is not None:
+                said.append(f"felt {feeling}")
+            await _guided_feeling(update, context, repo, user, data, feeling, said)
         else:
+            if data is None or value != "skip":
+                await say(update, context, render.stale_button())
+                return
             await _guided_finish(update, context, repo, user, data, "")
 
 
@@ -201,12 +362,15 @@ async def on_guided_button(update: Update, context: Context, press: Press) -> No
 async def offer_from_text(
     update: Update, context: Context, repo: Repo, user: User, text: str
 ) -> bool:
-    """Offer to log chat text that reads like a session; never logs without the button."""
+    """Offer to log chat text that reads like a session; never logs without the button.
+
+    False when the text doesn't read like a session (the caller answers it)."""
     if not looks_like_log(text):
         return False
     result = parse_log(text)
     if isinstance(result, ParseError):
-        return False
+        await say(update, context, render.parse_error(result.code))
+        return True
     nonce = secrets.token_hex(4)
     await repo.set_conversation(user.id, "offer", "confirm", {"text": text, "nonce": nonce})
     await repo.commit()
@@ -219,27 +383,21 @@ async def on_offer_button(update: Update, context: Context, press: Press) -> Non
     async with get_deps(context).db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         data = await _current_step(repo, user, "offer", "confirm")
-        if data is None or not press.args or data.get("nonce") != press.args[0]:
+        if data is None or len(press.args) != 1 or data.get("nonce") != press.args[0]:
             await say(update, context, render.stale_button())
             return
         await repo.clear_conversation(user.id)
-        await _clear_buttons(update)
         if press.action == "on":
             await repo.commit()
+            await _clear_buttons(update)
             await say(update, context, render.offer_declined())
             return
         result = parse_log(str(data.get("text", "")))
         if isinstance(result, ParseError):
+            await repo.commit()
             await say(update, context, render.parse_error(result.code))
             return
         await _store_and_reply(update, context, (repo, user), result, "text")
-
-
-async def _clear_buttons(update: Update) -> None:
-    """Take the buttons off a pressed message so it can't be pressed twice."""
-    query = update.callback_query
-    if query is not None and query.message is not None and query.message.is_accessible:
-        await query.edit_message_reply_markup(reply_markup=None)
 
 
 # --- undo, edit, history -------------------------------------------------------------------
@@ -252,7 +410,8 @@ async def undo_command(update: Update, context: Context) -> None:
             return
         summary, day = summary_of(workout), workout.local_date
         await repo.delete_workout(workout)
-    await say(update, context, render.undone(summary, day))
+        await repo.commit()
+        await say(update, context, render.undone(summary, day))
 
 
 async def on_undo_button(update: Update, context: Context, press: Press) -> None:
@@ -260,19 +419,21 @@ async def on_undo_button(update: Update, context: Context, press: Press) -> None
     async with get_deps(context).db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         workout = await repo.get_workout(user.id, wid) if wid is not None else None
-        if workout is None:
+        if workout is None or len(press.args) != 1:
             await say(update, context, render.session_gone())
             return
         summary, day = summary_of(workout), workout.local_date
         await repo.delete_workout(workout)
-    await _clear_buttons(update)
-    await say(update, context, render.undone(summary, day))
+        await repo.commit()
+        await _clear_buttons(update)
+        await say(update, context, render.undone(summary, day))
 
 
 async def on_edit_button(update: Update, context: Context, press: Press) -> None:
-    """ed: menu; eD/eF: choices; es/ef: apply a chosen duration or feeling."""
+    """ed: menu; eD/eF: ask (buttons or typed); es/ef: apply a chosen duration or feeling."""
     wid = press.int_arg(0)
-    async with get_deps(context).db.uow() as repo:
+    deps = get_deps(context)
+    async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         workout = await repo.get_workout(user.id, wid) if wid is not None else None
         if workout is None:
@@ -284,25 +445,35 @@ async def on_edit_button(update: Update, context: Context, press: Press) -> None
             )
             await say(update, context, render.edit_menu(summary_of(workout)), markup)
         elif press.action == "eD":
-            await repo.set_conversation(user.id, "edit", "duration", {"id": workout.id})
-            await repo.commit()
+            await _start_edit(repo, user, workout, "duration")
+            presets = presets_for(week_target(deps.content, user))
             await say(
-                update, context, render.ask_new_duration(), duration_buttons("es", workout.id)
+                update,
+                context,
+                render.ask_new_duration(),
+                duration_buttons(presets, "es", workout.id),
             )
         elif press.action == "eF":
+            await _start_edit(repo, user, workout, "feeling")
             await say(update, context, render.ask_new_feeling(), feeling_buttons("ef", workout.id))
         elif press.action == "es":
-            seconds = press.int_arg(1)
-            if seconds is None or seconds not in PRESETS_S:
+            seconds = _seconds_arg(press, 1)
+            if seconds is None or len(press.args) != 2:
                 await say(update, context, render.stale_button())
                 return
             await _apply_edit(update, context, repo, workout, duration_s=seconds)
         else:
-            value = press.args[1] if len(press.args) > 1 else ""
+            value = press.args[1] if len(press.args) == 2 else ""
             if value not in FEELING_VALUES:
                 await say(update, context, render.stale_button())
                 return
             await _apply_edit(update, context, repo, workout, feeling=value)
+
+
+async def _start_edit(repo: Repo, user: User, workout: Workout, step: str) -> None:
+    data = {"id": workout.id, "since": int(time.time())}
+    await repo.set_conversation(user.id, "edit", step, data)
+    await repo.commit()
 
 
 async def _apply_edit(
@@ -317,7 +488,9 @@ async def _apply_edit(
         workout.duration_s = duration_s
     if feeling is not None:
         workout.feeling = feeling
-    await repo.clear_conversation(workout.user_id)
+    convo = await repo.get_conversation(workout.user_id)
+    if convo is not None and convo.flow == "edit":
+        await repo.clear_conversation(workout.user_id)
     await repo.commit()
     await _clear_buttons(update)
     await say(
@@ -334,16 +507,39 @@ async def edit_text(
     data: dict[str, Any],
     text: str,
 ) -> None:
-    """A typed new duration for the session being edited."""
+    """A typed new duration or feeling for the session being edited."""
+    since = data.get("since")
+    if not isinstance(since, int) or time.time() - since > EDIT_WINDOW_S:
+        # The user asked to edit long ago and moved on: read the text as a new message.
+        await repo.clear_conversation(user.id)
+        await repo.commit()
+        if not await offer_from_text(update, context, repo, user, text):
+            await say(update, context, render.not_understood())
+        return
     wid = data.get("id")
-    workout = await repo.get_workout(user.id, int(wid)) if isinstance(wid, int) else None
+    workout = await repo.get_workout(user.id, wid) if isinstance(wid, int) else None
     if workout is None:
         await repo.clear_conversation(user.id)
+        await repo.commit()
         await say(update, context, render.session_gone())
         return
-    result = parse_log(text)
-    if isinstance(result, ParseError) or result.duration_s is None:
-        await say(update, context, render.duration_not_understood())
+    if step == "feeling":
+        feeling = read_note(text).feeling
+        if feeling is None:
+            await say(update, context, render.feeling_not_understood(), feeling_buttons("ef", wid))
+            return
+        await _apply_edit(update, context, repo, workout, feeling=feeling.value)
+        return
+    result = parse_duration_answer(text)
+    problem = _duration_problem(result)
+    if problem is not None or not isinstance(result, LogDraft) or not result.duration_s:
+        presets = presets_for(week_target(get_deps(context).content, user))
+        await say(
+            update,
+            context,
+            problem or render.duration_not_understood(),
+            duration_buttons(presets, "es", wid),
+        )
         return
     await _apply_edit(update, context, repo, workout, duration_s=result.duration_s)
 
