@@ -182,7 +182,10 @@ def _soreness_lines(draft: LogDraft, early: bool) -> list[str]:
     return lines
 
 
-def _comparison_line(comparison: Comparison, draft: LogDraft, target: WeekTarget | None) -> str:
+def _comparison_line(
+    comparison: Comparison, draft: LogDraft, target: WeekTarget | None, cautioned: bool = False
+) -> str:
+    """How the session compares with the target; with a caution, the caution does the talking."""
     done = what_was_done(draft)
     if target is not None and comparison in ("under", "on", "over"):
         goal = format_range(target.min_s, target.max_s)
@@ -190,6 +193,8 @@ def _comparison_line(comparison: Comparison, draft: LogDraft, target: WeekTarget
             return f"{done} logged, a little under this week's {goal} target: every minute counts."
         if comparison == "on":
             return f"{done} logged, right on this week's {goal} target: nice work!"
+        if cautioned:
+            return f"{done} logged, well above this week's {goal} target."
         return f"{done} logged, above this week's {goal} target: no need to do more than that."
     if comparison == "rest_day":
         return f"{done} logged on a rest day: that's fine."
@@ -289,7 +294,7 @@ def coach_feedback(
     elif stop:
         lines = _pain_lines(draft)
     else:
-        lines = [_comparison_line(comparison, draft, target)]
+        lines = [_comparison_line(comparison, draft, target, cautioned=caution is not None)]
         if not training_day and target is not None:
             lines.append(REST_MATTERS)
         if draft.feeling == Feeling.HARD:
@@ -305,6 +310,8 @@ def coach_feedback(
             draft, target=target, week_before=week_before, history_before=history_before
         )
     )
+    if caution is not None:  # don't celebrate the very session we caution about
+        milestones = tuple(m for m in milestones if m != MILESTONE_FIRST_TEN_MIN)
     return Feedback(
         comparison=comparison,
         lines=tuple(lines[:MAX_LINES]),

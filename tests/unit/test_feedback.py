@@ -394,3 +394,22 @@ def test_format_duration(seconds: int, expected: str) -> None:
 )
 def test_format_range(low: int, high: int, expected: str) -> None:
     assert format_range(low, high) == expected
+
+
+def test_a_cautioned_session_is_not_praised_or_celebrated() -> None:
+    week1 = WeekTarget(1, "Familiarization", 3, 60, 120, "1–2 min", "Get used to it")
+    draft = LogDraft(text="12 min", duration_s=720)
+    fb = coach_feedback(
+        draft,
+        target=week1,
+        training_day=True,
+        week_before=[],
+        last_week_backward_s=0,
+        history_before=[],
+        tip=None,
+        caution="That's far above this week's target: build up gently.",
+    )
+    assert fb.comparison == "over"
+    assert "no need to do more" not in fb.lines[0] and "well above" in fb.lines[0]
+    assert MILESTONE_FIRST_TEN_MIN not in fb.milestones
+    assert fb.caution is not None
