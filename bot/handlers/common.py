@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.db.models import User
@@ -11,6 +14,7 @@ from bot.deps import Deps, deps
 from bot.render import AnyMarkup
 
 Context = ContextTypes.DEFAULT_TYPE
+log = logging.getLogger(__name__)
 
 
 def get_deps(context: Context) -> Deps:
@@ -43,3 +47,15 @@ async def say(
     chat = update.effective_chat
     assert chat is not None
     return await context.bot.send_message(chat.id, html, reply_markup=markup)
+
+
+async def clear_buttons(update: Update) -> None:
+    """Take the buttons off a pressed message so it can't be pressed twice. Best effort: the
+    state is already committed, so a Telegram hiccup here must not stop the reply."""
+    query = update.callback_query
+    if query is None or query.message is None or not query.message.is_accessible:
+        return
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except TelegramError as exc:
+        log.warning("Could not remove the buttons of a pressed message: %r", exc)

@@ -33,7 +33,7 @@ from bot.coach.types import Feeling, LogDraft, ParseError, WeekTarget
 from bot.coaching import record_session, week_target
 from bot.db.models import User, Workout
 from bot.db.repo import Repo
-from bot.handlers.common import Context, get_deps, load_user, say
+from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
 
 log = logging.getLogger(__name__)
 
@@ -116,18 +116,6 @@ def _duration_problem(result: LogDraft | ParseError) -> str | None:
     return None
 
 
-async def _clear_buttons(update: Update) -> None:
-    """Take the buttons off a pressed message so it can't be pressed twice. Best effort: the
-    state is already committed, so a Telegram hiccup here must not stop the reply."""
-    query = update.callback_query
-    if query is None or query.message is None or not query.message.is_accessible:
-        return
-    try:
-        await query.edit_message_reply_markup(reply_markup=None)
-    except TelegramError as exc:
-        log.warning("Could not remove the buttons of a pressed message: %r", exc)
-
-
 async def _store_and_reply(
     update: Update, context: Context, repo_user: tuple[Repo, User], draft: LogDraft, source: str
 ) -> None:
@@ -135,7 +123,7 @@ async def _store_and_reply(
     deps = get_deps(context)
     logged = await record_session(repo, deps.content, user, draft, datetime.now(UTC), source)
     await repo.commit()  # the log is safe before we talk to Telegram
-    await _clear_buttons(update)
+    await clear_buttons(update)
     fb, w = logged.feedback, logged.workout
     text = render.logged(
         summary_of(w),
@@ -263,12 +251,12 @@ async def _guided_duration(
         data = {"duration_s": seconds, "feeling": feeling, "said": said}
         await repo.set_conversation(user.id, "log", "note", data)
         await repo.commit()
-        await _clear_buttons(update)
+        await clear_buttons(update)
         await say(update, context, render.ask_note(summary), note_buttons())
         return
     await repo.set_conversation(user.id, "log", "feeling", {"duration_s": seconds, "said": said})
     await repo.commit()
-    await _clear_buttons(update)
+    await clear_buttons(update)
     await say(update, context, render.ask_feeling(summary), feeling_buttons("gf", skip=True))
 
 
@@ -283,7 +271,7 @@ async def _guided_feeling(
 ) -> None:
     await repo.set_conversation(user.id, "log", "note", {**data, "feeling": feeling, "said": said})
     await repo.commit()
-    await _clear_buttons(update)
+    await clear_buttons(update)
     seconds = data.get("duration_s")
     summary = render.session_line(
         seconds if isinstance(seconds, int) else None, None, feeling, False, ()
@@ -389,7 +377,7 @@ async def on_offer_button(update: Update, context: Context, press: Press) -> Non
         await repo.clear_conversation(user.id)
         if press.action == "on":
             await repo.commit()
-            await _clear_buttons(update)
+            await clear_buttons(update)
             await say(update, context, render.offer_declined())
             return
         result = parse_log(str(data.get("text", "")))
@@ -425,7 +413,7 @@ async def on_undo_button(update: Update, context: Context, press: Press) -> None
         summary, day = summary_of(workout), workout.local_date
         await repo.delete_workout(workout)
         await repo.commit()
-        await _clear_buttons(update)
+        await clear_buttons(update)
         await say(update, context, render.undone(summary, day))
 
 
@@ -492,7 +480,7 @@ async def _apply_edit(
     if convo is not None and convo.flow == "edit":
         await repo.clear_conversation(workout.user_id)
     await repo.commit()
-    await _clear_buttons(update)
+    await clear_buttons(update)
     await say(
         update, context, render.edited_session(summary_of(workout)), session_buttons(workout.id)
     )

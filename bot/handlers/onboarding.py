@@ -18,7 +18,7 @@ from bot.content import Content
 from bot.db.models import User
 from bot.db.repo import Repo
 from bot.handlers import reminders as reminder_handlers
-from bot.handlers.common import Context, get_deps, load_user, say
+from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
 from bot.reminders import INDEFINITE, reschedule
 from bot.render import onboarding as msgs
 
@@ -156,15 +156,8 @@ async def on_onboarding_button(update: Update, context: Context, press: Press) -
         if press.action != "os" and _apply(user, press.action, ":".join(press.args)) is None:
             await say(update, context, render.stale_button())
             return
-        await _close_buttons(update)
+        await clear_buttons(update)
         await _advance(update, context, repo, user, convo.step)
-
-
-async def _close_buttons(update: Update) -> None:
-    """A step's buttons go once answered, so an old one can't change a later step."""
-    query = update.callback_query
-    if query is not None and query.message is not None and query.message.is_accessible:
-        await query.edit_message_reply_markup(reply_markup=None)
 
 
 def _typed_track(content: Content, text: str) -> str | None:
