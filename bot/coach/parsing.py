@@ -652,10 +652,16 @@ def _conditions(text: str, clause: tuple[int, int]) -> list[_Condition]:
     return found
 
 
+# "landed on my heels", "running on my toes": where the foot touched down, not where it hurts.
+_LANDING_ON = re.compile(r"\b(?:land\w*|ran|run\w*|stay\w*|up)\s+on\s+(?:(?:my|the|your)\s+)?$")
+
+
 def _parts(text: str, clause: tuple[int, int]) -> list[_Part]:
     parts: list[_Part] = []
     for match in _BODY_PART.finditer(text, *clause):
         name = match.lastgroup or ""
+        if _LANDING_ON.search(text, clause[0], match.start()):
+            continue
         word = match.group()
         plural = name in _PLURAL and (word.endswith("s") or word == "feet")
         parts.append(_Part(match.start(), match.end(), name, plural))

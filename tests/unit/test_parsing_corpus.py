@@ -411,3 +411,17 @@ def test_looks_like_log(text: str) -> None:
 )
 def test_not_a_log(text: str) -> None:
     assert not looks_like_log(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("3 min, landed on my heels and my neck hurt", ("neck",)),
+        ("4 min running on my toes, knee pain", ("knee",)),
+        ("5 min heel pain", ("foot",)),
+    ],
+)
+def test_where_the_foot_landed_is_not_where_it_hurts(text: str, parts: tuple[str, ...]) -> None:
+    draft = parse_log(text)
+    assert isinstance(draft, LogDraft)
+    assert draft.pain and draft.body_parts == parts
