@@ -57,7 +57,8 @@ class ConsoleChat(BaseRequest):
 
     out: Callable[[str], None]
     files_dir: Path
-    buttons: list[Button] = field(default_factory=list)
+    buttons: dict[int, Button] = field(default_factory=dict)  # number shown -> button
+    _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -131,7 +132,7 @@ class ConsoleChat(BaseRequest):
         msg = self.messages.get(mid) or self._message(int(params.get("chat_id", 0)))
         if "text" in params:
             msg["text"] = params["text"]
-        self.buttons = [b for b in self.buttons if b.message_id != mid]
+        self.buttons = {n: b for n, b in self.buttons.items() if b.message_id != mid}
         self._show(mid, str(msg.get("text", "")), params.get("reply_markup"), edited=True)
         return msg
 
@@ -156,8 +157,9 @@ class ConsoleChat(BaseRequest):
             for btn in row:
                 label = btn["text"] if isinstance(btn, dict) else str(btn)
                 data = btn.get("callback_data") if isinstance(btn, dict) else None
-                self.buttons.append(Button(label, mid, data))
-                labels.append(f"[{len(self.buttons)}] {label}")
+                number = next(self._numbers)  # numbers are never reused, so old ones fail
+                self.buttons[number] = Button(label, mid, data)
+                labels.append(f"[{number}] {label}")
             self.out("       " + "   ".join(labels))
 
 
@@ -184,8 +186,8 @@ class ConsoleUser:
 
     def update_for(self, line: str) -> dict[str, Any] | None:
         uid = next(self._update_ids)
-        if line.isdigit() and 1 <= int(line) <= len(self.chat.buttons):
-            button = self.chat.buttons[int(line) - 1]
+        if line.isdigit() and int(line) in self.chat.buttons:
+            button = self.chat.buttons[int(line)]
             if button.data is None:
                 return self._text_update(uid, button.label)
             return {

@@ -74,8 +74,8 @@ def export_empty() -> str:
 
 
 def export_caption(sessions: int) -> str:
-    noun = "session" if sessions == 1 else "sessions"
-    return f"📄 All your {sessions} {noun}, one row each (UTF-8 CSV). Opens in any spreadsheet app."
+    what = "your one session" if sessions == 1 else f"all {sessions} of your sessions"
+    return f"📄 Here's {what}, one row each (UTF-8 CSV). Opens in any spreadsheet app."
 
 
 def export_filename(day: str) -> str:
