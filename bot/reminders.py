@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+import httpx
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
@@ -44,7 +45,8 @@ log = logging.getLogger(__name__)
 LATE_LIMIT = timedelta(hours=2)  # a reminder missed by more than this is skipped, not sent
 SNOOZE = timedelta(hours=1)
 SUMMARY_AT = time(19, 0)
-MAX_ATTEMPTS = 4
+MAX_ATTEMPTS = 4  # tries per message for 5xx and connection errors (a 429 waits its retry_after)
+RETRY_BASE_S = 0.25  # back-off between those tries: 0.5 s, 1 s, 2 s, ... capped at 5 s
 INDEFINITE = datetime(9999, 1, 1, tzinfo=UTC)  # /pause with no end: until /resume
 CLAIM_BATCH = 500
 SEND_CONCURRENCY = 30
@@ -70,11 +72,14 @@ def parse_hhmm(value: str) -> time:
 
 
 def summary_time(user: User) -> time:
-    """Sunday evening, after the reminder when that is late in the day."""
+    """Sunday evening: 19:00, or an hour after the reminder when that is late in the day
+    (never past 23:59, and always after the reminder)."""
     at = parse_hhmm(user.remind_time)
     if at < time(18, 0):
         return SUMMARY_AT
-    return time(min(at.hour + 1, 23), at.minute if at.hour < 23 else 0)
+    if at.hour >= 23:
+        return time(23, 59) if at < time(23, 59) else at
+    return time(at.hour + 1, at.minute)
 
 
 def reschedule(user: User, now: datetime) -> None:
@@ -137,7 +142,7 @@ async def _summary(repo: Repo, content: Content, user: User, day: date) -> Outgo
     week_stats = stats.weekly_stats(
         [fact(r) for r in history], 12, day, target_for=lambda _d: target
     )
-    nxt = weeks[preview.new_week - 1]
+    nxt = plan.target_for_week(weeks, preview.new_week) or target
     text = render.weekly_summary(
         review, stats.weekly_streak(week_stats), preview.reason, nxt.week, nxt.focus
     )
@@ -150,7 +155,8 @@ async def _due_for(repo: Repo, content: Content, user: User, now: datetime) -> l
     await catch_up_plan(repo, content, user, local_now(user, now).date())
     due_items: list[tuple[str, datetime]] = []
     if user.snooze_until is not None and user.snooze_until <= now:
-        due_items.append(("snooze", user.snooze_until))
+        if user.reminders_on:  # /remind off after a snooze: the snooze goes too
+            due_items.append(("snooze", user.snooze_until))
         user.snooze_until = None
     if user.next_reminder_at is not None and user.next_reminder_at <= now:
         due_items.append(("reminder", user.next_reminder_at))
@@ -182,8 +188,23 @@ async def collect_due(db: Database, content: Content, now: datetime) -> list[Out
 
 
 # --- sending ---------------------------------------------------------------------------------
+def _unreached(err: NetworkError) -> bool:
+    """True when Telegram surely did not act on the request, so sending again cannot duplicate
+    it: an error answer (5xx) or a connection that never got through. A read timeout may
+    come after Telegram delivered the message, so that one is not retried ("never twice")."""
+    cause = err.__cause__
+    if cause is None:
+        return True
+    return isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
 async def send_one(bot: Bot, db: Database, item: Outgoing) -> str:
-    """Send with bounded retries; returns the delivery status stored."""
+    """Send with bounded retries; returns the delivery status stored.
+
+    "sent", "blocked" (403, or the chat is gone: the user is marked inactive), "failed"
+    (gave up after MAX_ATTEMPTS or a permanent error) or "unconfirmed" (the request may have
+    reached Telegram; not repeated).
+    """
     status, message_id = "failed", None
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
@@ -194,13 +215,22 @@ async def send_one(bot: Bot, db: Database, item: Outgoing) -> str:
             status = "blocked"
             break
         except RetryAfter as err:
-            await asyncio.sleep(_seconds(err))
+            log.warning("Telegram asked to wait %.0f s before the next reminder", _seconds(err))
+            if attempt < MAX_ATTEMPTS:
+                await asyncio.sleep(_seconds(err))
+        except BadRequest as err:
+            log.warning("Reminder to user %s rejected: %s", item.user_id, err.message)
+            if "chat not found" in err.message.lower():
+                status = "blocked"
+            break
         except (TimedOut, NetworkError) as err:
-            if isinstance(err, BadRequest):
-                log.warning("Reminder to user %s rejected: %s", item.user_id, err.message)
+            if not _unreached(err):
+                log.warning("Reminder to user %s may not have arrived: %r", item.user_id, err)
+                status = "unconfirmed"
                 break
             log.warning("Reminder to user %s failed (attempt %s): %r", item.user_id, attempt, err)
-            await asyncio.sleep(min(2**attempt * 0.25, 5))
+            if attempt < MAX_ATTEMPTS:
+                await asyncio.sleep(min(2**attempt * RETRY_BASE_S, 5))
         except TelegramError as err:
             log.warning("Reminder to user %s failed: %r", item.user_id, err)
             break
@@ -211,9 +241,7 @@ async def send_one(bot: Bot, db: Database, item: Outgoing) -> str:
         if status == "blocked":
             await repo.mark_inactive(item.user_id)
     if status == "failed":
-        log.error(
-            "Gave up on the %s for user %s after %s attempts", item.kind, item.user_id, MAX_ATTEMPTS
-        )
+        log.error("Gave up on the %s for user %s", item.kind, item.user_id)
     return status
 
 

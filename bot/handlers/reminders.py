@@ -59,6 +59,7 @@ async def remind_command(update: Update, context: Context) -> None:
         parsed = parse_remind(args[:200])
         if isinstance(parsed, RemindOff):
             user.reminders_on = False
+            user.snooze_until = None
         else:
             spec = (
                 apply_remind(parsed, training_days(user))
@@ -220,6 +221,11 @@ async def on_reminder_button(update: Update, context: Context, press: Press) -> 
             return
         if press.action == "rs":
             await _close_reminder(update, "Skipped today. Rest is training too.")
+            return
+        if await repo.logged_on(user.id, today):
+            # A second press (queued before the first edit landed) or a session logged since
+            # the reminder: today is already in the log, so don't add it twice.
+            await _close_reminder(update, "Already logged today. See /history.")
             return
         target = today_target(deps.content, user, today) or week_target(deps.content, user)
         draft = LogDraft(text="Done (from the reminder)", duration_s=target.min_s)

@@ -15,6 +15,7 @@ from telegram import (
 )
 
 from bot.coach.types import WeekReview, WeekTarget
+from bot.coach.units import format_distance, format_duration, format_range
 from bot.commands import COMMANDS
 
 Keyboard = InlineKeyboardMarkup
@@ -96,25 +97,11 @@ def cancelled(something: bool) -> str:
 
 # --- sessions ----------------------------------------------------------------------------
 def duration(seconds: int | None) -> str:
-    """3 min, 1 min 30 s, 45 s, 1 h 5 min."""
-    if seconds is None:
-        return "no time"
-    h, rest = divmod(int(seconds), 3600)
-    m, s = divmod(rest, 60)
-    parts = [f"{h} h"] if h else []
-    if m:
-        parts.append(f"{m} min")
-    if s and not h:
-        parts.append(f"{s} s")
-    return " ".join(parts) or "0 s"
+    return "no time" if seconds is None else format_duration(seconds)
 
 
 def distance(metres: float | None) -> str:
-    if metres is None:
-        return ""
-    if metres >= 1000:
-        return f"{metres / 1000:.2f}".rstrip("0").rstrip(".") + " km"
-    return f"{metres:.0f} m"
+    return "" if metres is None else format_distance(metres)
 
 
 def day_label(d: date) -> str:
@@ -157,7 +144,8 @@ PARSE_ERRORS: dict[str, str] = {
     "too_long": "That's a long one! Please keep a log under 500 characters.",
     "no_amount": (
         "How long or how far did you go backward? Add a time or distance, like "
-        "<code>3 min</code>, <code>1:30</code>, <code>6x30s</code> or <code>400m</code>."
+        "<code>3 min</code>, <code>1:30</code>, <code>6x30s</code> or <code>400m</code>. "
+        "Or send /log alone and I'll ask step by step."
     ),
     "not_positive": "The time or distance needs to be more than zero. Try <code>/log 3 min</code>.",
     "absurd": (
@@ -190,6 +178,11 @@ def logged(
     return "\n".join(out)
 
 
+def logged_short(summary: str, day: date) -> str:
+    """The confirmation sent when the full reply to a log could not be delivered."""
+    return f"✅ Logged for {day_label(day)}: {summary}\n/history shows all your sessions."
+
+
 def undone(summary: str, day: date) -> str:
     return f"↩️ Removed your session from {day_label(day)}: {summary}"
 
@@ -205,7 +198,8 @@ def session_gone() -> str:
 def history(rows: Sequence[tuple[date, str]]) -> str:
     if not rows:
         return "No sessions yet. Log your first with <code>/log 2 min felt good</code>."
-    lines = [f"<b>Your last {len(rows)} sessions</b>, newest first:", ""]
+    head = "<b>Your session</b>" if len(rows) == 1 else f"<b>Your last {len(rows)} sessions</b>"
+    lines = [head + (", newest first:" if len(rows) > 1 else ":"), ""]
     lines += [f"{day_label(d)}: {summary}" for d, summary in rows]
     return "\n".join(lines)
 
@@ -219,11 +213,22 @@ def ask_duration() -> str:
 
 
 def ask_feeling(summary: str) -> str:
-    return f"{summary}. How did it feel?"
+    return f"Got it: {summary}. How did it feel?"
 
 
-def ask_note() -> str:
-    return "Anything to note? Surface, soreness, pain, how your form felt... Type it, or tap Skip."
+def ask_note(summary: str) -> str:
+    return (
+        f"Got it: {summary}.\n"
+        "Anything to note? Surface, soreness, pain, how your form felt... Type it, or tap Skip."
+    )
+
+
+def note_too_long(limit: int) -> str:
+    return f"That's a long note! Please keep it under {limit} characters, or tap Skip."
+
+
+def feeling_not_understood() -> str:
+    return "I didn't catch how it felt. Tap one of these, or type great, good, ok or hard."
 
 
 def offer_log(summary: str) -> str:
@@ -231,7 +236,7 @@ def offer_log(summary: str) -> str:
 
 
 def offer_declined() -> str:
-    return "Okay, not logged."
+    return "Okay, I won't log it."
 
 
 def edit_menu(summary: str) -> str:
@@ -259,8 +264,7 @@ def duration_not_understood() -> str:
 
 # --- reminders -------------------------------------------------------------------------------
 def target_range(target: WeekTarget) -> str:
-    low, high = duration(target.min_s), duration(target.max_s)
-    return low if low == high else f"{low}–{high}"
+    return format_range(target.min_s, target.max_s)
 
 
 def reminder(first_name: str, week: int, target: WeekTarget, snoozed: bool) -> str:
