@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -11,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot.db.models import User
 from bot.db.repo import Repo
 from bot.deps import Deps, deps
+from bot.reminders import reschedule
 from bot.render import AnyMarkup
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -37,6 +39,9 @@ async def load_user(repo: Repo, update: Update, context: Context) -> tuple[User,
     )
     if user.chat_id != chat_id:
         user.chat_id = chat_id
+    if not user.active:  # they blocked the bot once; a new message means they are back
+        user.active = True
+        reschedule(user, datetime.now(UTC))
     return user, created
 
 

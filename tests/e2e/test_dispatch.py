@@ -270,6 +270,20 @@ async def test_a_403_marks_the_user_inactive_and_stops_their_reminders(
     assert await dispatch_at(coach, clock, utc(2026, 6, 12, 7, 30, 5)) == ["sent"]
 
 
+async def test_any_message_after_a_block_turns_reminders_back_on(
+    coach: Harness, clock: time_machine.Traveller
+) -> None:
+    await signup(coach)
+    coach.server.block(UID)
+    assert await dispatch_at(coach, clock, utc(2026, 6, 10, 7, 30, 5)) == ["blocked"]
+    coach.server.unblock(UID)
+    [hello] = await coach.say("/start", user_id=UID)
+    assert "Welcome back" in hello.text
+    user = await load(coach.db)
+    assert user.active is True and user.next_reminder_at is not None
+    assert await dispatch_at(coach, clock, utc(2026, 6, 11, 7, 30, 5)) == ["sent"]
+
+
 async def test_a_chat_that_is_gone_stops_reminders_like_a_block(
     coach: Harness, clock: time_machine.Traveller
 ) -> None:

@@ -103,7 +103,7 @@ async def test_export_csv_round_trips_exactly_what_was_logged(bot: Harness) -> N
     [doc] = await bot.say("/export")
     assert doc.kind == "document" and doc.document is not None
     assert doc.filename is not None and doc.filename.endswith(".csv")
-    assert "3 sessions" in doc.text
+    assert "all 3 of your sessions" in doc.text
     reader = csv.DictReader(io.StringIO(doc.document.decode("utf-8"), newline=""))
     assert tuple(reader.fieldnames or ()) == EXPORT_COLUMNS
     exported = list(reader)
