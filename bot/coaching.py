@@ -14,7 +14,7 @@ from bot.coach import plan
 from bot.coach.days import parse_days_field
 from bot.coach.feedback import Feedback, TipRef, coach_feedback
 from bot.coach.schedule import zone
-from bot.coach.types import Feeling, LogDraft, SessionFact, WeekReview, WeekTarget
+from bot.coach.types import Feeling, LogDraft, SessionFact, WeekTarget
 from bot.content import Content
 from bot.db.models import PlanChange, User, Workout
 from bot.db.repo import Repo
@@ -89,13 +89,10 @@ async def catch_up_plan(repo: Repo, content: Content, user: User, today: date) -
             return
         end = start + timedelta(days=6)
         rows = await repo.workouts_between(user.id, start, end)
-        target = week_target(content, user)
-        review = WeekReview(
-            week=user.plan_week,
-            sessions_done=len(rows),
-            sessions_target=target.sessions,
-            pain=any(r.pain for r in rows),
-            backward_s=sum(r.duration_s or 0 for r in rows),
+        review = plan.review_week(
+            [fact(r) for r in rows],
+            user.plan_week,
+            week_target(content, user),
             paused=not rows and paused_through(user, end),
         )
         decision = plan.progress(review)

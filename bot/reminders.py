@@ -23,7 +23,6 @@ from bot import render
 from bot.callbacks import cb
 from bot.coach import plan, stats
 from bot.coach.schedule import local_date_of, next_occurrence
-from bot.coach.types import WeekReview
 from bot.coaching import (
     catch_up_plan,
     fact,
@@ -129,13 +128,7 @@ async def _summary(repo: Repo, content: Content, user: User, day: date) -> Outgo
     monday = plan.week_starting(day)
     rows = await repo.workouts_between(user.id, monday, day)
     target = week_target(content, user)
-    review = WeekReview(
-        week=user.plan_week,
-        sessions_done=len(rows),
-        sessions_target=target.sessions,
-        pain=any(r.pain for r in rows),
-        backward_s=sum(r.duration_s or 0 for r in rows),
-    )
+    review = plan.review_week([fact(r) for r in rows], user.plan_week, target)
     preview = plan.progress(review)
     history = await repo.workouts_between(user.id, monday - timedelta(weeks=11), day)
     weeks = track_weeks(content, user)

@@ -30,7 +30,7 @@ from bot.coach.parsing import (
     read_note,
 )
 from bot.coach.types import Feeling, LogDraft, ParseError, WeekTarget
-from bot.coaching import record_session, week_target
+from bot.coaching import Logged, record_session, week_target
 from bot.db.models import User, Workout
 from bot.db.repo import Repo
 from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
@@ -56,6 +56,13 @@ SKIP_WORDS = frozenset(
 def summary_of(w: Workout) -> str:
     parts = tuple(p for p in w.body_parts.split(";") if p)
     return render.session_line(w.duration_s, w.distance_m, w.feeling, w.pain, parts)
+
+
+def logged_text(logged: Logged) -> str:
+    """The reply to a stored session: what was understood and what the coach says."""
+    fb, w = logged.feedback, logged.workout
+    tip = (fb.tip.title, fb.tip.summary) if fb.tip else None
+    return render.logged(summary_of(w), w.local_date, fb.lines, fb.milestones, fb.caution, tip)
 
 
 def draft_summary(d: LogDraft) -> str:
@@ -124,15 +131,8 @@ async def _store_and_reply(
     logged = await record_session(repo, deps.content, user, draft, datetime.now(UTC), source)
     await repo.commit()  # the log is safe before we talk to Telegram
     await clear_buttons(update)
-    fb, w = logged.feedback, logged.workout
-    text = render.logged(
-        summary_of(w),
-        w.local_date,
-        fb.lines,
-        fb.milestones,
-        fb.caution,
-        (fb.tip.title, fb.tip.summary) if fb.tip else None,
-    )
+    w = logged.workout
+    text = logged_text(logged)
     try:
         await say(update, context, text, session_buttons(w.id))
     except Forbidden:

@@ -23,7 +23,7 @@ from bot.coach.types import LogDraft
 from bot.coaching import local_now, record_session, today_target, training_days, week_target
 from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say
-from bot.handlers.log import session_buttons, summary_of
+from bot.handlers.log import logged_text, session_buttons
 from bot.reminders import INDEFINITE, SNOOZE, reschedule
 
 MAX_PAUSE_DAYS = 365
@@ -231,14 +231,7 @@ async def on_reminder_button(update: Update, context: Context, press: Press) -> 
         draft = LogDraft(text="Done (from the reminder)", duration_s=target.min_s)
         logged = await record_session(repo, deps.content, user, draft, now, "reminder")
         await repo.commit()
-        w, fb = logged.workout, logged.feedback
+        w = logged.workout
         await _close_reminder(update, f"Done: logged {render.duration(w.duration_s)}.")
-        text = render.logged(
-            summary_of(w),
-            w.local_date,
-            fb.lines,
-            fb.milestones,
-            fb.caution,
-            (fb.tip.title, fb.tip.summary) if fb.tip else None,
-        )
+        text = logged_text(logged)
     await say(update, context, text + "\n\n" + render.done_hint(), session_buttons(w.id))

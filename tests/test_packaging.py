@@ -1,0 +1,81 @@
+"""What can be checked of the container and the lock files without a Docker engine."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+
+
+def pins(lock: str) -> dict[str, str]:
+    text = (ROOT / lock).read_text()
+    return {m[0].lower(): m[1] for m in re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", text, re.M)}
+
+
+def stages() -> list[str]:
+    return re.split(r"^FROM ", DOCKERFILE, flags=re.M)[1:]
+
+
+def test_image_installs_the_runtime_lock_with_hashes() -> None:
+    assert "COPY requirements.lock" in DOCKERFILE
+    assert re.search(r"pip install --require-hashes -r requirements.lock", DOCKERFILE)
+    assert "requirements-dev.lock" not in DOCKERFILE
+
+
+def test_runtime_stage_is_slim_non_root_with_a_data_volume() -> None:
+    _build, runtime = stages()
+    assert "slim" in runtime.splitlines()[0]
+    user = re.findall(r"^USER (\S+)", runtime, re.M)
+    assert user and user[-1] not in ("root", "0")
+    assert re.search(r'^VOLUME \["/app/data"\]', runtime, re.M)
+    assert re.search(r'^CMD \["python", "-m", "bot"\]', runtime, re.M)
+    assert "COPY --from=build /opt/venv /opt/venv" in runtime
+    assert "sqlite+aiosqlite:////app/data/" in runtime
+
+
+def test_every_copied_path_exists_and_secrets_stay_out_of_the_context() -> None:
+    for src in re.findall(r"^COPY (?!--from)(\S+)", DOCKERFILE, re.M):
+        assert (ROOT / src).exists(), src
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for name in (".env", ".venv", "data", ".git"):
+        assert name in ignored
+
+
+def test_runtime_lock_is_the_dev_lock_minus_tools() -> None:
+    runtime, dev = pins("requirements.lock"), pins("requirements-dev.lock")
+    assert runtime, "no pins found"
+    for name, version in runtime.items():
+        assert dev.get(name) == version, f"{name}: {version} vs {dev.get(name)}"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for requirement in project["dependencies"]:
+        name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0].lower()
+        assert name in runtime, f"{name} is not pinned in requirements.lock"
+    assert "pytest" not in runtime and "pytest" in dev
+
+
+def test_every_pin_has_a_hash() -> None:
+    for lock in ("requirements.lock", "requirements-dev.lock"):
+        blocks = re.split(r"^(?=[A-Za-z0-9_.\-]+==)", (ROOT / lock).read_text(), flags=re.M)[1:]
+        assert blocks and all("--hash=sha256:" in b for b in blocks), lock
+
+
+def test_compose_runs_the_bot_on_postgresql() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    bot, db = compose["services"]["bot"], compose["services"]["db"]
+    assert bot["build"] == "."
+    assert bot["environment"]["DATABASE_URL"].startswith("postgresql")
+    assert bot["depends_on"]["db"]["condition"] == "service_healthy"
+    assert db["image"].startswith("postgres")
+
+
+def test_env_example_lists_every_setting() -> None:
+    from bot.config import Settings
+
+    example = (ROOT / ".env.example").read_text()
+    for name in Settings.model_fields:
+        assert re.search(rf"^{name.upper()}=", example, re.M), name
