@@ -1329,11 +1329,27 @@ class FakeBotAPI:
                 entry["file_size"] = max(1, len(content) * w * h // (width * height))
             sizes.append(entry)
         data: JSON = {"photo": sizes}
+        message = self._store_captioned(chat, params, data, markup, caption, entities, parse_mode)
+        message.photo = content
+        message.filename = filename
+        return dict(message.data)
+
+    def _store_captioned(
+        self,
+        chat: JSON,
+        params: JSON,
+        data: JSON,
+        markup: JSON | None,
+        caption: str,
+        entities: list[JSON],
+        parse_mode: str | None,
+    ) -> SentMessage:
+        """A photo or document message with its optional caption, stored like Telegram does."""
         if caption:
             data["caption"] = caption
         if entities:
             data["caption_entities"] = entities
-        message = self._store_bot_message(
+        return self._store_bot_message(
             chat,
             params,
             data,
@@ -1343,9 +1359,6 @@ class FakeBotAPI:
             parse_mode=parse_mode,
             entities=entities,
         )
-        message.photo = content
-        message.filename = filename
-        return dict(message.data)
 
     async def _send_document(self, params: JSON, request: Request, http: web.Request) -> JSON:
         chat = self._chat(params)
@@ -1368,20 +1381,7 @@ class FakeBotAPI:
         if content is not None:
             document["file_size"] = len(content)
         data: JSON = {"document": document}
-        if caption:
-            data["caption"] = caption
-        if entities:
-            data["caption_entities"] = entities
-        message = self._store_bot_message(
-            chat,
-            params,
-            data,
-            markup,
-            text=caption,
-            html=_str_or_none(params.get("caption")),
-            parse_mode=parse_mode,
-            entities=entities,
-        )
+        message = self._store_captioned(chat, params, data, markup, caption, entities, parse_mode)
         message.document = content
         message.filename = filename
         message.mime_type = mime
