@@ -210,28 +210,30 @@ async def on_reminder_button(update: Update, context: Context, press: Press) -> 
         user, _ = await load_user(repo, update, context)
         today = local_now(user, now).date()
         if day is None or day != today:
-            await _close_reminder(update, "This reminder has expired.")
+            await _close_reminder(update, render.reminder_outcome("expired"))
             await say(update, context, render.reminder_expired())
             return
         if press.action == "rz":
             user.snooze_until = now + SNOOZE
             at = local_now(user, user.snooze_until).strftime("%H:%M")
             await repo.commit()
-            await _close_reminder(update, f"Snoozed: I'll remind you again at {at}.")
+            await _close_reminder(update, render.reminder_outcome("snoozed", at))
             return
         if press.action == "rs":
-            await _close_reminder(update, "Skipped today. Rest is training too.")
+            await _close_reminder(update, render.reminder_outcome("skipped"))
             return
         if await repo.logged_on(user.id, today):
             # A second press (queued before the first edit landed) or a session logged since
             # the reminder: today is already in the log, so don't add it twice.
-            await _close_reminder(update, "Already logged today. See /history.")
+            await _close_reminder(update, render.reminder_outcome("already"))
             return
         target = today_target(deps.content, user, today) or week_target(deps.content, user)
         draft = LogDraft(text="Done (from the reminder)", duration_s=target.min_s)
         logged = await record_session(repo, deps.content, user, draft, now, "reminder")
         await repo.commit()
         w = logged.workout
-        await _close_reminder(update, f"Done: logged {render.duration(w.duration_s)}.")
+        await _close_reminder(
+            update, render.reminder_outcome("done", render.duration(w.duration_s))
+        )
         text = logged_text(logged)
     await say(update, context, text + "\n\n" + render.done_hint(), session_buttons(w.id))

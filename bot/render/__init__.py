@@ -279,6 +279,20 @@ def reminder(first_name: str, week: int, target: WeekTarget, snoozed: bool) -> s
     )
 
 
+REMINDER_OUTCOMES: dict[str, str] = {
+    "expired": "This reminder has expired.",
+    "snoozed": "Snoozed: I'll remind you again at {}.",
+    "skipped": "Skipped today. Rest is training too.",
+    "already": "Already logged today. See /history.",
+    "done": "Done: logged {}.",
+}
+
+
+def reminder_outcome(kind: str, detail: str = "") -> str:
+    """The line a pressed reminder ends with (plain text; reminder_closed escapes it)."""
+    return REMINDER_OUTCOMES[kind].format(detail)
+
+
 def reminder_closed(original_html: str, outcome: str) -> str:
     return f"{original_html}\n\n<i>{e(outcome)}</i>"
 
