@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import reminders
+from bot import housekeeping, reminders
 from bot.commands import COMMANDS
 from bot.deps import KEY, Deps
 from bot.handlers import (
@@ -115,7 +115,7 @@ def register_buttons() -> None:
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
-    """Register the command menu from the same table /help prints; start the dispatcher."""
+    """Register the command menu from the same table /help prints; start the periodic jobs."""
     await app.bot.set_my_commands([BotCommand(c.name, c.summary) for c in COMMANDS])
     deps = app.bot_data[KEY]
     if app.job_queue is not None and deps.settings.reminder_interval_s > 0:
@@ -125,6 +125,9 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
             first=1,
             name="reminders",
             job_kwargs={"max_instances": 1, "coalesce": True},
+        )
+        app.job_queue.run_repeating(
+            housekeeping.prune_job, interval=housekeeping.INTERVAL_S, first=60, name="housekeeping"
         )
     logger.info("Bot @%s ready", app.bot.username)
 

@@ -175,6 +175,12 @@ class Repo:
             convo.flow, convo.step, convo.data, convo.updated_at = flow, step, dict(data), utcnow()
         await self.session.flush()
 
+    async def forget_conversations_before(self, cutoff: datetime) -> int:
+        result = await self.session.execute(
+            delete(Conversation).where(Conversation.updated_at < cutoff)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def clear_conversation(self, user_id: int) -> bool:
         result = await self.session.execute(
             delete(Conversation).where(Conversation.user_id == user_id)

@@ -1,0 +1,36 @@
+"""Periodic clean-up, so tables that only grow stay small.
+
+Telegram redelivers an update for at most a day, so remembering processed update ids for two
+days is enough; a guided step nobody answered for a day is forgotten rather than catching some
+unrelated message much later.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from telegram.ext import ContextTypes
+
+from bot.db.session import Database
+from bot.deps import deps
+
+log = logging.getLogger(__name__)
+
+UPDATE_MEMORY = timedelta(days=2)
+STEP_MEMORY = timedelta(days=1)
+INTERVAL_S = 6 * 3600
+
+
+async def prune(db: Database, now: datetime) -> tuple[int, int]:
+    """(update ids forgotten, unfinished steps forgotten)."""
+    async with db.uow() as repo:
+        updates = await repo.forget_updates_before(now - UPDATE_MEMORY)
+        steps = await repo.forget_conversations_before(now - STEP_MEMORY)
+    if updates or steps:
+        log.info("Housekeeping: forgot %s update ids and %s unfinished steps", updates, steps)
+    return updates, steps
+
+
+async def prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await prune(deps(context.bot_data).db, datetime.now(UTC))
