@@ -98,10 +98,11 @@ def _draw_target_bands(ax: Axes, weeks: Sequence[WeekStat]) -> bool:
 
 
 def _session_label(week: WeekStat, dense: bool) -> tuple[str, str] | None:
-    """'3×' above a bar; '0×' only when there is room; paused weeks are shaded instead."""
+    """'3×' above a bar; '0×' only when there is room and the week had a plan (not before the
+    user started, not paused: those are left blank or shaded)."""
     if week.sessions > 0:
         return f"{week.sessions}×", TEXT_COLOUR
-    if dense or week.paused:
+    if dense or week.paused or week.target_sessions == 0:
         return None
     return "0×", MUTED_COLOUR
 
