@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import time_machine
 
 from bot.db.session import Database
 from tests.e2e.harness import Harness, start_harness, stop_harness
+from tests.e2e.reminder_helpers import CLOCK, stop_dispatcher
 from tests.fakes import FakeBotAPI
 
 
@@ -24,4 +26,22 @@ async def bot(server: FakeBotAPI, db: Database) -> AsyncIterator[Harness]:
     harness = await start_harness(server, db)
     yield harness
     await stop_harness(harness)
+    assert server.errors == [], f"the bot sent requests Telegram would reject: {server.errors}"
+
+
+@pytest.fixture(name="clock")
+def fixture_clock() -> Iterator[time_machine.Traveller]:
+    with time_machine.travel(CLOCK, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(name="coach")
+async def fixture_coach(
+    clock: time_machine.Traveller, server: FakeBotAPI, db: Database
+) -> AsyncIterator[Harness]:
+    """The real bot on the fake Bot API, its clock under time-machine, no background job."""
+    h = await start_harness(server, db)
+    stop_dispatcher(h)
+    yield h
+    await stop_harness(h)
     assert server.errors == [], f"the bot sent requests Telegram would reject: {server.errors}"

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -22,91 +19,24 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot import reminders
-from bot.content import Content, load_content
-from bot.db.models import Delivery, User
+from bot.content import load_content
+from bot.db.models import Delivery
 from bot.db.session import Database
 from bot.ratelimit import PER_CHAT_BURST, CoachRateLimiter
 from bot.reminders import MAX_ATTEMPTS, dispatch_once
 from tests.e2e.harness import Harness, start_harness, stop_harness
+from tests.e2e.reminder_helpers import (
+    UID,
+    count_dispatcher_runs,
+    deliveries,
+    dispatch_at,
+    load,
+    local,
+    reminders_in,
+    signup,
+    utc,
+)
 from tests.fakes import FakeBotAPI
-from tests.fakes.botapi import SentMessage
-
-CLOCK = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # a Wednesday morning
-UID = 1001
-
-
-# --- helpers shared with test_reminders.py and test_progression.py ---------------------------
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, sec: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, sec, tzinfo=UTC)
-
-
-@pytest.fixture(name="clock")
-def fixture_clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(CLOCK, tick=True) as traveller:
-        yield traveller
-
-
-def stop_dispatcher(h: Harness) -> None:
-    """Remove the repeating job so only the test's dispatch_once calls send reminders."""
-    assert h.app.job_queue is not None
-    for job in h.app.job_queue.get_jobs_by_name("reminders"):
-        job.schedule_removal()
-
-
-@pytest.fixture(name="coach")
-async def fixture_coach(
-    clock: time_machine.Traveller, server: FakeBotAPI, db: Database
-) -> AsyncIterator[Harness]:
-    """The real bot on the fake Bot API, its clock under time-machine, no background job."""
-    h = await start_harness(server, db)
-    stop_dispatcher(h)
-    yield h
-    await stop_harness(h)
-    assert server.errors == [], f"the bot sent requests Telegram would reject: {server.errors}"
-
-
-async def dispatch_at(
-    h: Harness, clock: time_machine.Traveller, instant: datetime, bot: ExtBot[Any] | None = None
-) -> list[str]:
-    """Move the clock to `instant` and run one dispatcher pass there."""
-    clock.move_to(instant)
-    return await dispatch_once(bot or h.app.bot, h.db, h.deps.content, now=instant)
-
-
-async def signup(
-    h: Harness, zone: str = "UTC", remind: str = "daily 07:30", uid: int = UID
-) -> None:
-    """A new user sets their zone and schedule, as they would in the chat."""
-    [set_zone] = await h.say(f"/timezone {zone}", user_id=uid)
-    assert "Time zone set" in set_zone.text
-    [status] = await h.say(f"/remind {remind}", user_id=uid)
-    assert "Next one" in status.text, status.text
-
-
-async def load(db: Database, uid: int = UID) -> User:
-    async with db.uow() as repo:
-        user = await repo.get_user(uid)
-        assert user is not None
-        return user
-
-
-async def deliveries(db: Database, uid: int = UID) -> list[Delivery]:
-    async with db.uow() as repo:
-        return list(await repo.deliveries(uid))
-
-
-def reminders_in(h: Harness, uid: int = UID) -> list[SentMessage]:
-    """The reminder messages the user received (first reminders and snoozed ones)."""
-    return [m for m in h.messages(uid) if "🏃" in m.text]
-
-
-def buttons_of(message: SentMessage) -> list[str]:
-    return message.button_texts()
-
-
-def local(message: SentMessage, zone: str) -> datetime:
-    """When the fake server received the message, in the user's zone."""
-    return datetime.fromtimestamp(int(message.data["date"]), ZoneInfo(zone))
 
 
 # --- due, late, skipped ----------------------------------------------------------------------
@@ -124,7 +54,7 @@ async def test_a_due_reminder_is_sent_once_with_todays_workout_and_buttons(
     week1 = coach.deps.content.tracks["beginner"].weeks[0]
     assert "Week 1" in reminder.text and week1.workout in reminder.text
     assert "1 min–1 min 30 s" in reminder.text
-    assert buttons_of(reminder) == ["✅ Done", "⏰ Snooze 1 h", "Skip today"]
+    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today"]
 
     assert await dispatch_at(coach, clock, utc(2026, 6, 10, 7, 31)) == []
     assert len(reminders_in(coach)) == 1
@@ -523,43 +453,9 @@ async def test_after_a_restart_a_reminder_due_while_down_is_sent_exactly_once(
             await stop_harness(second)
     [reminder] = reminders_in(second)
     assert local(reminder, "UTC") >= utc(2026, 6, 10, 7, 40)  # sent late, once
-    assert buttons_of(reminder) == ["✅ Done", "⏰ Snooze 1 h", "Skip today"]
+    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today"]
     assert [d.status for d in await deliveries(db)] == ["sent"]
     assert server.errors == []
-
-
-class Runs:
-    """How many passes the real dispatcher job has made."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.changed = asyncio.Event()
-
-    def add(self) -> None:
-        self.count += 1
-        self.changed.set()
-
-    async def wait(self, more: int, limit: float = 10.0) -> None:
-        target = self.count + more
-        async with asyncio.timeout(limit):
-            while self.count < target:
-                self.changed.clear()
-                await self.changed.wait()
-
-
-def count_dispatcher_runs(monkeypatch: pytest.MonkeyPatch) -> Runs:
-    """Count the passes of the real dispatcher job, to wait for some without sleeping blindly."""
-    runs = Runs()
-    real = reminders.collect_due
-
-    async def counted(db: Database, content: Content, now: datetime) -> list[reminders.Outgoing]:
-        try:
-            return await real(db, content, now)
-        finally:
-            runs.add()
-
-    monkeypatch.setattr(reminders, "collect_due", counted)
-    return runs
 
 
 @pytest.fixture(name="pg_only")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.db.models import User
 from tests.e2e.harness import Harness
+from tests.fakes.botapi import SentMessage
 
 
 async def user_row(bot: Harness, user_id: int = 1001) -> User:
@@ -15,16 +16,18 @@ async def user_row(bot: Harness, user_id: int = 1001) -> User:
     return user
 
 
+async def skip_every_step(bot: Harness, step: SentMessage) -> SentMessage:
+    """Tap Skip (or, on the zone step, "Keep ...") through all four steps; the last reply."""
+    for _ in range(4):
+        label = "Skip" if "Skip" in step.button_texts() else step.button_texts()[0]
+        [step] = await bot.press(step, label)
+    return step
+
+
 async def test_every_step_skipped_gives_the_defaults(bot: Harness) -> None:
     [hello] = await bot.say("/start")
     assert "which plan suits you" in hello.text.lower()
-    step = hello
-    for _ in range(4):
-        [step] = (
-            await bot.press(step, "Skip")
-            if "Skip" in step.button_texts()
-            else (await bot.press(step, step.button_texts()[0]))
-        )
+    step = await skip_every_step(bot, hello)
     assert "All set" in step.text
     assert "Week 1" in step.text and "Safety first" in step.text
     user = await user_row(bot)
@@ -92,12 +95,7 @@ async def test_an_old_step_button_cannot_change_a_later_step(bot: Harness) -> No
 
 async def test_settings_shows_choices_and_changes_each(bot: Harness) -> None:
     [step] = await bot.say("/start")
-    for _ in range(4):
-        [step] = (
-            await bot.press(step, "Skip")
-            if "Skip" in step.button_texts()
-            else (await bot.press(step, step.button_texts()[0]))
-        )
+    await skip_every_step(bot, step)
     [settings] = await bot.say("/settings")
     for expected in ("Beginner", "mon, wed, fri", "18:00", "UTC"):
         assert expected in settings.text

@@ -8,7 +8,6 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -74,14 +73,6 @@ async def launch(server: FakeBotAPI, db_url: str, tmp: Path, **env: str) -> BotP
         stderr=asyncio.subprocess.PIPE,
     )
     return BotProcess(proc)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotAPI]:
-    fake = FakeBotAPI()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def test_polling_process_answers_registers_menu_and_stops_on_sigint(

@@ -17,11 +17,9 @@ from bot.content import Content, load_content
 from bot.db.models import PlanChange, User, Workout
 from bot.db.session import Database
 from tests.e2e.harness import Harness
-from tests.e2e.test_dispatch import (  # noqa: F401 (the fixtures clock and coach)
+from tests.e2e.reminder_helpers import (
     UID,
     dispatch_at,
-    fixture_clock,
-    fixture_coach,
     load,
     local,
     reminders_in,
