@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import ErrorDetails
 from rapidfuzz import fuzz, process
 
+from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import TRACKS, WeekTarget
 
 DEFAULT_ROOT: Path = Path(__file__).resolve().parent.parent / "content"
@@ -130,6 +131,36 @@ class _TipMeta(BaseModel):
     log_words: list[_Line] = []
 
 
+class _PartMeta(BaseModel):
+    model_config = _STRICT
+
+    direction: Literal["backward", "forward"]
+    mode: Literal["walk", "run", "sprint"]
+    seconds: float | None = Field(default=None, gt=0, le=4 * 3600)
+    metres: float | None = Field(default=None, gt=0, le=50_000)
+
+    @model_validator(mode="after")
+    def _amount(self) -> Self:
+        if self.seconds is None and self.metres is None:
+            raise ValueError("a part needs seconds or metres")
+        return self
+
+
+class _BlockMeta(BaseModel):
+    model_config = _STRICT
+
+    rounds: int = Field(default=1, ge=1, le=100)
+    parts: list[_PartMeta] = Field(min_length=1)
+
+    def block(self) -> Block:
+        return Block(
+            parts=tuple(
+                Part(Direction(p.direction), Mode(p.mode), p.seconds, p.metres) for p in self.parts
+            ),
+            rounds=self.rounds,
+        )
+
+
 class _WeekMeta(BaseModel):
     model_config = _STRICT
 
@@ -140,6 +171,7 @@ class _WeekMeta(BaseModel):
     max_s: int = Field(ge=1, le=4 * 3600)
     workout: _Line
     focus: _Line
+    blocks: list[_BlockMeta] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _range(self) -> Self:
@@ -353,6 +385,7 @@ def _parse_plan(meta: dict[str, Any], body: str, path: Path, root: Path) -> Trac
             max_s=w.max_s,
             workout=w.workout,
             focus=w.focus,
+            blocks=tuple(b.block() for b in w.blocks),
         )
         for w in sorted(data.weeks, key=lambda w: w.week)
     )

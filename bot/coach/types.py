@@ -7,6 +7,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
+from bot.coach.sessions import Block
+
 
 class Feeling(StrEnum):
     GREAT = "great"
@@ -78,6 +80,8 @@ class WeekTarget:
     max_s: int  # upper end
     workout: str  # one line a person can follow, e.g. "1–2 min backward on a flat track"
     focus: str  # what the week is about, one line
+    # One session of the week as structure (the typical day, for the audio guide and Done).
+    blocks: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,83 @@
+"""A training session as people do it: blocks of parts, backward and forward, repeated.
+
+One vocabulary for what a user logged, what a plan week asks for and what the audio guide
+plays. "5 × (90 s back, 90 s forward)" is one block of two parts done five rounds; "ten 20 m
+backpedals" is one block of one part done ten rounds; "easy 6k forward, then 4 min backwards"
+is two blocks of one round each. Only backward parts ever count as backward work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Direction(StrEnum):
+    BACKWARD = "backward"
+    FORWARD = "forward"
+
+
+class Mode(StrEnum):
+    WALK = "walk"
+    RUN = "run"  # jogging and running
+    SPRINT = "sprint"  # short maximal efforts and backpedals at speed
+
+
+@dataclass(frozen=True)
+class Part:
+    """One stretch in one direction: a time, a distance, or both (one repetition of it)."""
+
+    direction: Direction
+    mode: Mode
+    seconds: float | None = None
+    metres: float | None = None
+
+    @property
+    def backward(self) -> bool:
+        return self.direction is Direction.BACKWARD
+
+
+@dataclass(frozen=True)
+class Block:
+    """Parts done in order, the whole sequence `rounds` times."""
+
+    parts: tuple[Part, ...]
+    rounds: int = 1
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A session's sums; backward and forward never mix."""
+
+    backward_s: float = 0.0
+    backward_m: float = 0.0
+    forward_s: float = 0.0
+    forward_m: float = 0.0
+    reps: int | None = None  # backward repetitions, None when nothing was repeated
+    mode: str | None = None  # "walk", "run", "sprint" or "mixed" over backward parts
+
+
+def totals(blocks: Iterable[Block]) -> Totals:
+    back_s = back_m = fwd_s = fwd_m = 0.0
+    reps = 0
+    repeated = False
+    modes: set[Mode] = set()
+    for block in blocks:
+        for part in block.parts:
+            s = (part.seconds or 0.0) * block.rounds
+            m = (part.metres or 0.0) * block.rounds
+            if part.backward:
+                back_s, back_m = back_s + s, back_m + m
+                modes.add(part.mode)
+                reps += block.rounds
+                repeated = repeated or block.rounds > 1
+            else:
+                fwd_s, fwd_m = fwd_s + s, fwd_m + m
+    mode = None if not modes else (next(iter(modes)).value if len(modes) == 1 else "mixed")
+    return Totals(back_s, back_m, fwd_s, fwd_m, reps if repeated else None, mode)
+
+
+def backward_blocks(blocks: Iterable[Block]) -> tuple[Block, ...]:
+    """The blocks that hold any backward work (what the coach compares with a target)."""
+    return tuple(b for b in blocks if any(p.backward for p in b.parts))
