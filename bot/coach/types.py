@@ -56,6 +56,9 @@ class LogDraft:
     reps: int | None = None  # intervals: 6x30s -> reps=6, rep_s=30, duration_s=180
     rep_s: int | None = None
     notes: str = ""  # surface, soreness and other remarks, readable by a person
+    # The session as structure; duration_s and distance_m above are its backward totals.
+    blocks: tuple[Block, ...] = ()
+    days_ago: int = 0  # 0 today, 1 yesterday, ...: the local day the session happened
 
 
 ParseErrorCode = Literal["empty", "too_long", "no_amount", "not_positive", "absurd"]
@@ -89,10 +92,14 @@ class SessionFact:
     """The part of a stored session the core needs for stats and feedback."""
 
     local_date: date
-    duration_s: int | None
-    distance_m: float | None = None
+    duration_s: int | None  # backward seconds
+    distance_m: float | None = None  # backward metres
     pain: bool = False
     feeling: Feeling | None = None
+    reps: int | None = None  # backward repetitions
+    mode: str | None = None  # "walk", "run", "sprint" or "mixed" (backward parts)
+    forward_s: int | None = None
+    forward_m: float | None = None
 
 
 @dataclass(frozen=True)
