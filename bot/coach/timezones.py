@@ -10,10 +10,17 @@ Order of interpretation (first match wins):
    a few countries with one zone, and common abbreviations (``EST`` -> America/New_York, so
    the user gets DST rather than the fixed IANA ``EST``).
 4. An IANA name in any case, ``_`` or space (``europe/berlin``, ``America/New York``).
-5. The city part of an IANA name (``berlin``, ``new york``, ``sao paulo``; accents, dots,
-   dashes and underscores ignored). Where two names share a city, the longer one wins
+5. A place from the GeoNames city table (``bot.coach.places``): a city over 15,000 people,
+   a first-level region or a country, in any case, with or without accents; ``"London,
+   Ontario"``, ``"paris texas"``, ``"Portland, ME"`` narrow it by region or country. One zone,
+   or one place far bigger than any other of that name elsewhere (``london``), answers
+   directly and names the place; several likely ones (``cambridge``, ``georgia``) are
+   ``ZoneChoices``. Words after a comma that name no place where such a city is are never
+   skipped silently: they give a choice too.
+6. The city part of an IANA name (``eucla``, ``st johns``; accents, dots, dashes and
+   underscores ignored). Where two names share a city, the longer one wins
    (``America/Argentina/Buenos_Aires`` over the old ``America/Buenos_Aires``).
-6. ``"Berlin, Germany"`` is retried as ``"Berlin"``.
+7. ``"Berlin, Germany"`` is retried as ``"Berlin"`` for rules 3 and 6.
 
 Anything else is ``ZoneUnknown`` with up to five fuzzy suggestions (rapidfuzz over city
 names, aliases and IANA names); a typo never resolves silently.
@@ -24,10 +31,12 @@ from __future__ import annotations
 import re
 import unicodedata
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz, process
+
+from bot.coach import places
 
 MIN_OFFSET_MINUTES = -12 * 60
 MAX_OFFSET_MINUTES = 14 * 60
@@ -49,14 +58,39 @@ _REGIONS = frozenset(
 _NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 
 
+# One place answers directly when it has this many times the people of the next one of that
+# name in another zone ("london": 21x; "birmingham": 6x is a choice).
+DOMINANT = 8
+MAX_CHOICES = 5
+
+
+@dataclass(frozen=True)
+class ZoneOption:
+    zone: str  # IANA name
+    place: str  # "Portland, Maine, United States", or "" for a bare zone name
+
+
 @dataclass(frozen=True)
 class ZoneFound:
     name: str  # IANA name, "UTC+05:30" form, or "UTC"
+    place: str = field(default="", compare=False)  # the place it was found as, when one
+    # the next place of that name, in another zone ("London, Ontario, Canada")
+    other: ZoneOption | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ZoneChoices:
+    """Several places fit the words: the user picks one."""
+
+    options: tuple[ZoneOption, ...]  # 2..MAX_CHOICES, one per zone, most likely first
+    more: bool = False  # more fitted than are shown
+    ignored: str = ""  # words after a comma that narrowed nothing
 
 
 @dataclass(frozen=True)
 class ZoneUnknown:
     suggestions: tuple[str, ...]  # up to 5 IANA names, best first
+    options: tuple[ZoneOption, ...] = field(default=(), compare=False)  # the same, labelled
 
 
 _UTC_WORDS = frozenset(
@@ -355,27 +389,69 @@ def _exact(key: str) -> str | None:
 
 def suggest_zones(text: str, limit: int = 5) -> tuple[str, ...]:
     """Up to ``limit`` IANA names that look like ``text``, best first."""
-    key = _norm(text)
-    if not key:
-        return ()
+    return tuple(o.zone for o in suggest_options(text, limit))
+
+
+def _iana_suggestions(key: str, limit: int) -> list[tuple[float, str]]:
+    """(similarity, IANA name) for zones whose name, city or alias looks like ``key``."""
     keys, names = _fuzzy_choices()
-    found: list[str] = []
+    found: list[tuple[float, str]] = []
     best: float | None = None
-    for _, score, index in process.extract(
+    for matched, score, index in process.extract(
         key, keys, scorer=fuzz.WRatio, limit=limit * 6, score_cutoff=60
     ):
         best = score if best is None else best
         if score < best - 20:  # far behind the best match: noise
             break
         name = names[index]
-        if name not in found:
-            found.append(name)
+        if all(name != n for _, n in found):
+            found.append((fuzz.ratio(key, matched), name))
         if len(found) == limit:
             break
-    return tuple(found)
+    return found
 
 
-def resolve_zone(text: str) -> ZoneFound | ZoneUnknown:
+def suggest_options(text: str, limit: int = 5) -> tuple[ZoneOption, ...]:
+    """Zones that look like ``text`` (a typo), labelled with the city when one, best first."""
+    key = _norm(text)
+    if not key:
+        return ()
+    scored = [(score, ZoneOption(name, "")) for score, name in _iana_suggestions(key, limit)]
+    if "/" not in key:
+        scored += [
+            (score, ZoneOption(p.zone, p.label))
+            for score, p in places.table().suggest(places.fold(text), limit)
+        ]
+    found: dict[str, ZoneOption] = {}
+    # stable: on equal similarity a city's label beats a bare zone name
+    for _, option in sorted(scored, key=lambda s: (-s[0], not s[1].place)):
+        found.setdefault(option.zone, option)
+    return tuple(found.values())[:limit]
+
+
+def _decide(found: places.Lookup, ignored: str) -> ZoneFound | ZoneChoices:
+    """One zone or a clear winner answers; otherwise the likely places are offered."""
+    options = list(found.places)
+    for near in found.near_misses:  # "sidney": Sidney, Ohio, and Sydney
+        if all(near.zone != o.zone for o in options):
+            options.append(near)
+    top = options[0]
+    if len(options) == 1:
+        return ZoneFound(top.zone, top.label)
+    second = options[1]
+    clear = (
+        not ignored
+        and not found.near_misses
+        and top.area == second.area  # "victoria": a state and cities: ask
+        and top.population >= DOMINANT * max(second.population, 1)
+    )
+    if clear:
+        return ZoneFound(top.zone, top.label, other=ZoneOption(second.zone, second.label))
+    shown = tuple(ZoneOption(p.zone, p.label) for p in options[:MAX_CHOICES])
+    return ZoneChoices(shown, more=len(options) > MAX_CHOICES, ignored=ignored)
+
+
+def resolve_zone(text: str) -> ZoneFound | ZoneChoices | ZoneUnknown:
     """Interpret /timezone input; see the module docstring for the order of rules."""
     raw = " ".join(text.split())
     if not raw or len(raw) > 100:
@@ -389,9 +465,21 @@ def resolve_zone(text: str) -> ZoneFound | ZoneUnknown:
         except ValueError:
             return ZoneUnknown(())
     key = _norm(raw)
+    if key in _UTC_WORDS:
+        return ZoneFound("UTC")
+    alias = ALIASES.get(key)
+    if alias is not None and _norm(alias) in _iana_names():
+        return ZoneFound(alias)
+    full = _iana_names().get(key)
+    if full is not None and "/" in full:
+        return ZoneFound(full)
+    if "/" not in key and (found := places.lookup(raw)) is not None and found.places:
+        ignored = raw.split(",", 1)[1].strip() if found.ignored else ""
+        return _decide(found, ignored)
     name = _exact(key)
     if name is None and "," in key:
         name = _exact(key.split(",", 1)[0].strip())
     if name is not None:
         return ZoneFound(name)
-    return ZoneUnknown(suggest_zones(raw.split(",", 1)[0]))
+    options = suggest_options(raw.split(",", 1)[0])
+    return ZoneUnknown(tuple(o.zone for o in options), options)

@@ -11,7 +11,7 @@ from bot import render
 from bot.callbacks import Press, cb
 from bot.coach.days import days_field
 from bot.coach.schedule import RemindSpec, format_days, parse_remind
-from bot.coach.timezones import ZoneFound, resolve_zone
+from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
 from bot.coach.types import TRACKS
 from bot.coaching import training_days
 from bot.content import Content
@@ -21,6 +21,7 @@ from bot.handlers import reminders as reminder_handlers
 from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
 from bot.reminders import INDEFINITE, reschedule
 from bot.render import onboarding as msgs
+from bot.render import zones as zone_msgs
 
 STEPS = ("track", "days", "time", "zone")
 DAY_PRESETS = (
@@ -202,8 +203,12 @@ async def onboarding_text(
         user.remind_time, user.reminders_on = parsed.at.strftime("%H:%M"), True
     else:
         zone = resolve_zone(text[:100])
+        if isinstance(zone, ZoneChoices):
+            markup = zone_msgs.choice_keyboard(zone.options, "oz")
+            await say(update, context, zone_msgs.choices(text, zone), markup)
+            return
         if not isinstance(zone, ZoneFound):
-            markup = render.keyboard([[(z, cb("oz", z))] for z in zone.suggestions])
+            markup = zone_msgs.choice_keyboard(zone.options, "oz")
             await say(update, context, msgs.zone_suggestions(text), markup)
             return
         user.timezone = zone.name

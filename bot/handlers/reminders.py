@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 
 from bot import render
-from bot.callbacks import Press, cb
+from bot.callbacks import Press
 from bot.coach.days import days_field
 from bot.coach.schedule import (
     RemindError,
@@ -18,13 +18,14 @@ from bot.coach.schedule import (
     format_days,
     parse_remind,
 )
-from bot.coach.timezones import ZoneFound, resolve_zone
+from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
 from bot.coach.types import LogDraft
 from bot.coaching import local_now, record_session, today_target, training_days, week_target
 from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say
 from bot.handlers.log import logged_text, session_buttons
 from bot.reminders import INDEFINITE, SNOOZE, reschedule
+from bot.render import zones as zone_msgs
 
 MAX_PAUSE_DAYS = 365
 
@@ -88,14 +89,23 @@ def _remind_problem(err: RemindError) -> str:
 
 
 # --- time zones ------------------------------------------------------------------------------
-async def _set_zone(update: Update, context: Context, name: str) -> None:
+async def _set_zone(
+    update: Update, context: Context, name: str, found: ZoneFound | None = None
+) -> None:
     now = datetime.now(UTC)
     async with get_deps(context).db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         user.timezone = name
         reschedule(user, now)
         local = local_now(user, now)
-    await say(update, context, render.timezone_set(name, local), render.remove_reply_keyboard())
+    place = found.place if found else ""
+    note = zone_msgs.other_place(place, found.other) if found and found.other else ""
+    await say(
+        update,
+        context,
+        render.timezone_set(name, local, place, note),
+        render.remove_reply_keyboard(),
+    )
 
 
 async def timezone_command(update: Update, context: Context) -> None:
@@ -108,14 +118,14 @@ async def timezone_command(update: Update, context: Context) -> None:
         return
     found = resolve_zone(text[:100])
     if isinstance(found, ZoneFound):
-        await _set_zone(update, context, found.name)
+        await _set_zone(update, context, found.name, found)
         return
-    markup = (
-        render.keyboard([[(name, cb("tz", name))] for name in found.suggestions])
-        if found.suggestions
-        else None
-    )
-    await say(update, context, render.timezone_unknown(text, found.suggestions), markup)
+    if isinstance(found, ZoneChoices):
+        markup = zone_msgs.choice_keyboard(found.options, "tz")
+        await say(update, context, zone_msgs.choices(text, found), markup)
+        return
+    typo = zone_msgs.choice_keyboard(found.options, "tz") if found.options else None
+    await say(update, context, render.timezone_unknown(text, found.suggestions), typo)
 
 
 async def on_zone_button(update: Update, context: Context, press: Press) -> None:
