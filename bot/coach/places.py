@@ -33,7 +33,7 @@ NEAR_MISS_FROM = 1_000_000
 SUGGEST_FROM = 100_000
 # A name in another language counts for less than a city's own name: "rome" is Roma in Italy
 # (a fifth of its people still outweighs Rome, Georgia) and "victoria" is not Hong Kong first.
-ALTERNATE_WEIGHT = 0.2
+ALTERNATE_WEIGHT = 0.1
 # ... checked only when the best exact match is a town smaller than this.
 NEAR_MISS_BELOW = 100_000
 # Region words that people leave out: "Lviv Oblast" is also "lviv", "State of Berlin" "berlin".
@@ -44,6 +44,8 @@ _REGION_AFFIXES = re.compile(
     r"special capital region|capital region|capital district|national capital territory"
     r"|territory|republic|division|emirate|autonomous community|island))+$"
 )
+_SHORT = {"saint": "st", "sainte": "ste", "mount": "mt", "fort": "ft"}
+_SHORT_WORDS = re.compile(r"\b(saint|sainte|mount|fort)\b")
 _FOLD_LETTERS = str.maketrans({"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i", "æ": "ae"})
 
 
@@ -52,8 +54,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_LETTERS))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = re.sub(r"[.'’`ʻʼ]", "", plain)
-    plain = re.sub(r"[_\-\s,()/&]+", " ", plain)
-    return plain.strip()
+    plain = re.sub(r"[_\-\s,()/&]+", " ", plain).strip()
+    # "Saint-Louis" and "St. Louis", "Mount Isa" and "Mt Isa" are spelled both ways
+    return _SHORT_WORDS.sub(lambda m: _SHORT[m.group(1)], plain)
 
 
 @dataclass(frozen=True, slots=True)

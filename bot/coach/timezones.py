@@ -6,9 +6,10 @@ Order of interpretation (first match wins):
 2. A UTC offset: ``+5:30``, ``+05:30``, ``+0530``, ``UTC+2``, ``GMT-3``, ``-0800``, ``+14``.
    Range -12:00..+14:00, minutes 00/15/30/45 -> ``UTC+05:30`` (``UTC`` for zero). A fixed
    offset has no DST; that is what the user asked for.
-3. An alias: big cities that are not IANA names (``san francisco``, ``mumbai``, ``munich``…),
-   a few countries with one zone, and common abbreviations (``EST`` -> America/New_York, so
-   the user gets DST rather than the fixed IANA ``EST``).
+3. An alias: zone abbreviations (``EST`` -> America/New_York, so the user gets DST rather
+   than the fixed IANA ``EST``), nicknames the city table has not (``nyc``, ``sf``, ``uk``),
+   and the few names people mean one way although the table finds them elsewhere too
+   (``washington``, ``barcelona``).
 4. An IANA name in any case, ``_`` or space (``europe/berlin``, ``America/New York``).
 5. A place from the GeoNames city table (``bot.coach.places``): a city over 15,000 people,
    a first-level region or a country, in any case, with or without accents; ``"London,
@@ -60,8 +61,11 @@ _NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 
 # One place answers directly when it has this many times the people of the next one of that
 # name in another zone ("london": 21x; "birmingham": 6x is a choice).
-DOMINANT = 8
+DOMINANT = 3
 MAX_CHOICES = 5
+# A region or country answers directly only when this share of its people keep one zone
+# ("spain", "texas"; not "russia" or "brazil").
+AREA_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -129,181 +133,21 @@ ALIASES: dict[str, str] = {
     "aest": "Australia/Sydney",
     "aedt": "Australia/Sydney",
     "nzst": "Pacific/Auckland",
-    # North America
-    "new york city": "America/New_York",
+    # nicknames, and names people mean one way though the city table finds them elsewhere too
     "nyc": "America/New_York",
     "ny": "America/New_York",
-    "brooklyn": "America/New_York",
-    "boston": "America/New_York",
-    "miami": "America/New_York",
-    "orlando": "America/New_York",
-    "atlanta": "America/New_York",
     "washington": "America/New_York",
-    "washington dc": "America/New_York",
     "dc": "America/New_York",
-    "philadelphia": "America/New_York",
-    "pittsburgh": "America/New_York",
-    "baltimore": "America/New_York",
-    "charlotte": "America/New_York",
-    "cleveland": "America/New_York",
-    "columbus": "America/New_York",
-    "dallas": "America/Chicago",
-    "houston": "America/Chicago",
-    "austin": "America/Chicago",
-    "san antonio": "America/Chicago",
-    "minneapolis": "America/Chicago",
-    "st louis": "America/Chicago",
-    "saint louis": "America/Chicago",
-    "kansas city": "America/Chicago",
-    "nashville": "America/Chicago",
-    "new orleans": "America/Chicago",
-    "milwaukee": "America/Chicago",
-    "salt lake city": "America/Denver",
-    "albuquerque": "America/Denver",
-    "las vegas": "America/Los_Angeles",
-    "san francisco": "America/Los_Angeles",
     "sf": "America/Los_Angeles",
     "la": "America/Los_Angeles",
-    "san diego": "America/Los_Angeles",
-    "san jose": "America/Los_Angeles",
-    "oakland": "America/Los_Angeles",
-    "sacramento": "America/Los_Angeles",
-    "seattle": "America/Los_Angeles",
-    "portland": "America/Los_Angeles",
-    "honolulu": "Pacific/Honolulu",
     "hawaii": "Pacific/Honolulu",
-    "montreal": "America/Toronto",
-    "ottawa": "America/Toronto",
-    "quebec": "America/Toronto",
-    "calgary": "America/Edmonton",
-    "guadalajara": "America/Mexico_City",
-    # Europe
-    "munich": "Europe/Berlin",
-    "munchen": "Europe/Berlin",
-    "hamburg": "Europe/Berlin",
-    "frankfurt": "Europe/Berlin",
-    "cologne": "Europe/Berlin",
-    "koln": "Europe/Berlin",
-    "stuttgart": "Europe/Berlin",
-    "dusseldorf": "Europe/Berlin",
-    "leipzig": "Europe/Berlin",
-    "dresden": "Europe/Berlin",
     "barcelona": "Europe/Madrid",
-    "valencia": "Europe/Madrid",
-    "seville": "Europe/Madrid",
-    "sevilla": "Europe/Madrid",
-    "malaga": "Europe/Madrid",
-    "milan": "Europe/Rome",
-    "milano": "Europe/Rome",
-    "naples": "Europe/Rome",
-    "florence": "Europe/Rome",
-    "venice": "Europe/Rome",
-    "turin": "Europe/Rome",
-    "lyon": "Europe/Paris",
-    "marseille": "Europe/Paris",
-    "nice": "Europe/Paris",
-    "toulouse": "Europe/Paris",
-    "bordeaux": "Europe/Paris",
-    "manchester": "Europe/London",
-    "birmingham": "Europe/London",
-    "liverpool": "Europe/London",
-    "leeds": "Europe/London",
-    "bristol": "Europe/London",
-    "edinburgh": "Europe/London",
-    "glasgow": "Europe/London",
-    "cardiff": "Europe/London",
-    "belfast": "Europe/London",
-    "cork": "Europe/Dublin",
-    "geneva": "Europe/Zurich",
-    "basel": "Europe/Zurich",
-    "bern": "Europe/Zurich",
-    "rotterdam": "Europe/Amsterdam",
-    "the hague": "Europe/Amsterdam",
-    "antwerp": "Europe/Brussels",
-    "porto": "Europe/Lisbon",
-    "gothenburg": "Europe/Stockholm",
-    "krakow": "Europe/Warsaw",
-    "st petersburg": "Europe/Moscow",
-    "saint petersburg": "Europe/Moscow",
-    "salzburg": "Europe/Vienna",
-    "thessaloniki": "Europe/Athens",
-    "kiev": "Europe/Kyiv",
-    # Asia, Oceania, Africa, South America
-    "delhi": "Asia/Kolkata",
-    "new delhi": "Asia/Kolkata",
-    "mumbai": "Asia/Kolkata",
-    "bombay": "Asia/Kolkata",
-    "bangalore": "Asia/Kolkata",
-    "bengaluru": "Asia/Kolkata",
-    "chennai": "Asia/Kolkata",
-    "hyderabad": "Asia/Kolkata",
-    "pune": "Asia/Kolkata",
-    "calcutta": "Asia/Kolkata",
-    "beijing": "Asia/Shanghai",
-    "shenzhen": "Asia/Shanghai",
-    "guangzhou": "Asia/Shanghai",
-    "hangzhou": "Asia/Shanghai",
-    "chengdu": "Asia/Shanghai",
-    "wuhan": "Asia/Shanghai",
-    "osaka": "Asia/Tokyo",
-    "kyoto": "Asia/Tokyo",
-    "yokohama": "Asia/Tokyo",
-    "busan": "Asia/Seoul",
-    "saigon": "Asia/Ho_Chi_Minh",
-    "ho chi minh city": "Asia/Ho_Chi_Minh",
     "hanoi": "Asia/Bangkok",
-    "abu dhabi": "Asia/Dubai",
-    "tel aviv": "Asia/Jerusalem",
-    "canberra": "Australia/Sydney",
-    "wellington": "Pacific/Auckland",
-    "cape town": "Africa/Johannesburg",
-    "durban": "Africa/Johannesburg",
-    "pretoria": "Africa/Johannesburg",
-    "abuja": "Africa/Lagos",
-    "marrakesh": "Africa/Casablanca",
-    "marrakech": "Africa/Casablanca",
     "rio": "America/Sao_Paulo",
-    "rio de janeiro": "America/Sao_Paulo",
-    "brasilia": "America/Sao_Paulo",
-    # countries with one zone
-    "germany": "Europe/Berlin",
-    "france": "Europe/Paris",
     "uk": "Europe/London",
-    "united kingdom": "Europe/London",
-    "england": "Europe/London",
-    "scotland": "Europe/London",
-    "wales": "Europe/London",
-    "ireland": "Europe/Dublin",
-    "spain": "Europe/Madrid",
-    "italy": "Europe/Rome",
-    "netherlands": "Europe/Amsterdam",
     "holland": "Europe/Amsterdam",
-    "belgium": "Europe/Brussels",
-    "switzerland": "Europe/Zurich",
-    "austria": "Europe/Vienna",
-    "sweden": "Europe/Stockholm",
-    "norway": "Europe/Oslo",
-    "denmark": "Europe/Copenhagen",
-    "finland": "Europe/Helsinki",
-    "poland": "Europe/Warsaw",
-    "czechia": "Europe/Prague",
-    "czech republic": "Europe/Prague",
-    "greece": "Europe/Athens",
-    "ukraine": "Europe/Kyiv",
-    "india": "Asia/Kolkata",
-    "china": "Asia/Shanghai",
-    "japan": "Asia/Tokyo",
     "korea": "Asia/Seoul",
-    "south korea": "Asia/Seoul",
-    "israel": "Asia/Jerusalem",
-    "thailand": "Asia/Bangkok",
     "vietnam": "Asia/Ho_Chi_Minh",
-    "philippines": "Asia/Manila",
-    "new zealand": "Pacific/Auckland",
-    "south africa": "Africa/Johannesburg",
-    "nigeria": "Africa/Lagos",
-    "kenya": "Africa/Nairobi",
-    "egypt": "Africa/Cairo",
 }
 
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-−])\s*(\d{1,2})(?:\s*[:.h]?\s*(\d{2}))?$")
@@ -429,6 +273,10 @@ def suggest_options(text: str, limit: int = 5) -> tuple[ZoneOption, ...]:
     return tuple(found.values())[:limit]
 
 
+def _people(options: list[places.Place], label: str) -> int:
+    return sum(o.population for o in options if o.area and o.label == label)
+
+
 def _decide(found: places.Lookup, ignored: str) -> ZoneFound | ZoneChoices:
     """One zone or a clear winner answers; otherwise the likely places are offered."""
     options = list(found.places)
@@ -443,7 +291,9 @@ def _decide(found: places.Lookup, ignored: str) -> ZoneFound | ZoneChoices:
         not ignored
         and not found.near_misses
         and top.area == second.area  # "victoria": a state and cities: ask
+        and not (top.area and top.label != second.label)  # "punjab": India or Pakistan
         and top.population >= DOMINANT * max(second.population, 1)
+        and (not top.area or top.population >= AREA_SHARE * _people(options, top.label))
     )
     if clear:
         return ZoneFound(top.zone, top.label, other=ZoneOption(second.zone, second.label))
