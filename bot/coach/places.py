@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import importlib.resources
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -87,47 +88,59 @@ class Lookup:
     ignored: bool = False  # words after a comma named no place where such a city is
 
 
+Row = tuple[str, str, str, str, int, str]  # a City's fields, in order
+
+
 class Table:
-    """The city table with its indexes; built once by ``table()``."""
+    """The city table with its indexes; built once by ``table()``.
+
+    Everything is kept in plain tuples and dicts of them, which Python's garbage collector
+    stops tracking: the collector never walks the 34,000 cities, so lookups stay quick."""
 
     def __init__(
         self,
-        cities: list[City],
-        alternates: list[list[str]],
+        rows: list[Row],
+        keys: list[list[str]],
         countries: dict[str, str],
         country_keys: dict[str, set[str]],
         country_zones: dict[str, list[str]],
     ) -> None:
-        self.cities = cities
+        self.rows = rows
         self.countries = countries  # code -> display name
-        self.country_keys = country_keys  # folded name or code -> country codes
-        self.country_zones = country_zones  # code -> zones listed for it in zone.tab
-        self.by_name: dict[str, list[int]] = defaultdict(list)
-        for i, city in enumerate(cities):
-            keys = {fold(city.name), *alternates[i]}
-            for key in keys:
-                self.by_name[key].append(i)
-        self.regions: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        self.region_cities: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.country_cities: dict[str, list[int]] = defaultdict(list)
-        for i, city in enumerate(cities):
-            self.country_cities[city.country].append(i)
-            if city.region:
-                self.region_cities[(city.country, city.region_code)].append(i)
-        for country, code in self.region_cities:
-            for key in region_keys(self.cities[self.region_cities[(country, code)][0]].region):
-                self.regions[key].add((country, code))
-        self.country_words: dict[str, set[str]] = defaultdict(set)
-        for key, codes in country_keys.items():
+        self.country_keys = {k: tuple(sorted(v)) for k, v in country_keys.items()}
+        self.country_zones = {k: tuple(v) for k, v in country_zones.items()}
+        by_name: dict[str, list[int]] = defaultdict(list)
+        region_cities: dict[tuple[str, str], list[int]] = defaultdict(list)
+        country_cities: dict[str, list[int]] = defaultdict(list)
+        for i, (_, country, region, code, _, _) in enumerate(rows):
+            for key in keys[i]:  # its own name first, then other names; all folded
+                by_name[key].append(i)
+            country_cities[country].append(i)
+            if region:
+                region_cities[(country, code)].append(i)
+        self.by_name = {k: tuple(v) for k, v in by_name.items()}
+        # people per zone in each region and country, for a region or country typed alone
+        self.region_zones = {k: _people_by_zone(rows, v) for k, v in region_cities.items()}
+        self.country_people = {k: _people_by_zone(rows, v) for k, v in country_cities.items()}
+        self.region_cities = {k: tuple(v) for k, v in region_cities.items()}
+        self.country_cities = {k: tuple(v) for k, v in country_cities.items()}
+        regions: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for area, members in self.region_cities.items():
+            for key in region_keys(rows[members[0]][2]):
+                regions[key].add(area)
+        self.regions = {k: tuple(sorted(v)) for k, v in regions.items()}
+        words: dict[str, set[str]] = defaultdict(set)
+        for key, codes in self.country_keys.items():
             for code in codes:
-                self.country_words[code].add(key)
-        self.us_states = {c.region_code.casefold() for c in cities if c.country == "US"}
-        self.big_names = tuple(
-            sorted({fold(c.name) for c in cities if c.population >= NEAR_MISS_FROM})
-        )
-        self.known_names = tuple(
-            sorted({fold(c.name) for c in cities if c.population >= SUGGEST_FROM})
-        )
+                words[code].add(key)
+        self.country_words = {k: tuple(v) for k, v in words.items()}
+        self.us_states = frozenset(r[3].casefold() for r in rows if r[1] == "US" and r[3])
+        own = [(k[0], r[4]) for k, r in zip(keys, rows, strict=True)]
+        self.big_names = tuple(sorted({k for k, n in own if n >= NEAR_MISS_FROM}))
+        self.known_names = tuple(sorted({k for k, n in own if n >= SUGGEST_FROM}))
+
+    def city(self, i: int) -> City:
+        return City(*self.rows[i])
 
     # --- labels and qualifiers ---------------------------------------------------------------
     def country_name(self, code: str) -> str:
@@ -152,7 +165,7 @@ class Table:
 
     # --- lookups -----------------------------------------------------------------------------
     def cities_named(self, key: str) -> list[City]:
-        return [self.cities[i] for i in self.by_name.get(key, ())]
+        return [self.city(i) for i in self.by_name.get(key, ())]
 
     def is_qualifier(self, key: str) -> bool:
         return any(
@@ -211,15 +224,18 @@ class Table:
         places: list[Place] = []
         areas = {area for form in region_keys(key) for area in self.regions.get(form, ())}
         for country, code in sorted(areas):
-            cities = [self.cities[i] for i in self.region_cities[(country, code)]]
-            label = f"{cities[0].region}, {self.country_name(country)}"
-            places += _by_zone(label, cities)
+            region = self.rows[self.region_cities[(country, code)][0]][2]
+            label = f"{region}, {self.country_name(country)}"
+            places += [
+                Place(label, zone, n, area=True) for zone, n in self.region_zones[(country, code)]
+            ]
         codes = self.country_keys.get(key, ()) if len(key) > 2 else ()  # "de", "in": too loose
         for country in sorted(codes):
-            cities = [self.cities[i] for i in self.country_cities.get(country, ())]
             label = self.country_name(country)
-            found = _by_zone(label, cities)
-            listed = self.country_zones.get(country, [])
+            found = [
+                Place(label, zone, n, area=True) for zone, n in self.country_people.get(country, ())
+            ]
+            listed = self.country_zones.get(country, ())
             if not found and listed:  # no city over 15,000 people: zone.tab's zones
                 found = [Place(label, zone, 0, area=True) for zone in listed]
             places += found
@@ -250,11 +266,11 @@ class Table:
         return found
 
 
-def _by_zone(label: str, cities: list[City]) -> list[Place]:
+def _people_by_zone(rows: list[Row], members: list[int]) -> tuple[tuple[str, int], ...]:
     people: dict[str, int] = defaultdict(int)
-    for city in cities:
-        people[city.zone] += city.population
-    return [Place(label, zone, n, area=True) for zone, n in people.items()]
+    for i in members:
+        people[rows[i][5]] += rows[i][4]
+    return tuple(sorted(people.items()))
 
 
 def region_keys(name: str) -> set[str]:
@@ -322,12 +338,13 @@ def _country_variants(name: str) -> set[str]:
 
 
 def parse(blob: bytes, zone_tables: tuple[str, str] | None) -> Table:
-    cities: list[City] = []
-    alternates: list[list[str]] = []
+    rows: list[Row] = []
+    keys: list[list[str]] = []
     regions: dict[tuple[str, str], str] = {}
     countries: dict[str, str] = {}
     country_keys: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(gzip.decompress(blob).decode("utf-8")):
+    lines = _rows(gzip.decompress(blob).decode("utf-8"))
+    for row in lines:
         if row[0] == "R":
             regions[(row[1], row[2])] = row[3]
         elif row[0] == "N":
@@ -345,21 +362,30 @@ def parse(blob: bytes, zone_tables: tuple[str, str] | None) -> Table:
         for row in _rows(zone_tab):
             if len(row) >= 3:
                 country_zones[row[0]].append(row[2])
-    for row in _rows(gzip.decompress(blob).decode("utf-8")):
+    for row in lines:
         if row[0] == "C":
-            name, country, code, population, zone, alts = row[1:7]
-            cities.append(
-                City(name, country, regions.get((country, code), ""), code, int(population), zone)
-            )
-            alternates.append(alts.split("|") if alts else [])
-    return Table(cities, alternates, countries, dict(country_keys), dict(country_zones))
+            name, key, country, code, population, zone, alts = row[1:8]
+            region = regions.get((country, code), "")
+            rows.append((name, country, region, code, int(population), zone))
+            key = key or name.casefold()  # the file leaves out keys that are just lower case
+            keys.append([key, *alts.split("|")] if alts else [key])
+    return Table(rows, keys, countries, dict(country_keys), dict(country_zones))
+
+
+_loading = threading.Lock()
 
 
 @cache
-def table() -> Table:
-    """The table, read on first use and kept for the life of the process."""
+def _load() -> Table:
     blob = importlib.resources.files("bot").joinpath("data", DATA).read_bytes()
     return parse(blob, _zone_tables())
+
+
+def table() -> Table:
+    """The table, read on first use (a second or less) and kept for the life of the process;
+    threads that ask while it is read wait for the one reading it."""
+    with _loading:
+        return _load()
 
 
 def lookup(text: str) -> Lookup | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -202,7 +203,7 @@ async def onboarding_text(
             return
         user.remind_time, user.reminders_on = parsed.at.strftime("%H:%M"), True
     else:
-        zone = resolve_zone(text[:100])
+        zone = await asyncio.to_thread(resolve_zone, text[:100])  # see /timezone
         if isinstance(zone, ZoneChoices):
             markup = zone_msgs.choice_keyboard(zone.options, "oz")
             await say(update, context, zone_msgs.choices(text, zone), markup)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -116,7 +117,8 @@ async def timezone_command(update: Update, context: Context) -> None:
             current = user.timezone
         await say(update, context, render.timezone_usage(current), render.location_keyboard())
         return
-    found = resolve_zone(text[:100])
+    # in a worker thread: the first place lookup reads the city table (under a second)
+    found = await asyncio.to_thread(resolve_zone, text[:100])
     if isinstance(found, ZoneFound):
         await _set_zone(update, context, found.name, found)
         return
