@@ -55,7 +55,7 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_LETTERS))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = re.sub(r"[.'’`ʻʼ]", "", plain)
-    plain = re.sub(r"[_\-\s,()/&]+", " ", plain).strip()
+    plain = re.sub(r"[\W_]+", " ", plain).strip()  # "berlin!", "paris (texas)", "a/b"
     # "Saint-Louis" and "St. Louis", "Mount Isa" and "Mt Isa" are spelled both ways
     return _SHORT_WORDS.sub(lambda m: _SHORT[m.group(1)], plain)
 
@@ -104,6 +104,7 @@ class Table:
         countries: dict[str, str],
         country_keys: dict[str, set[str]],
         country_zones: dict[str, list[str]],
+        abbreviations: dict[tuple[str, str], str] | None = None,
     ) -> None:
         self.rows = rows
         self.countries = countries  # code -> display name
@@ -134,7 +135,11 @@ class Table:
             for code in codes:
                 words[code].add(key)
         self.country_words = {k: tuple(v) for k, v in words.items()}
-        self.us_states = frozenset(r[3].casefold() for r in rows if r[1] == "US" and r[3])
+        # what people write after a city for its region: "tx", "on", "nsw", "sp"
+        self.abbreviations = {
+            (r[1], r[3]): r[3].casefold() for r in rows if r[1] == "US" and r[3]
+        } | dict(abbreviations or {})
+        self.short_regions = frozenset(self.abbreviations.values())
         own = [(k[0], r[4]) for k, r in zip(keys, rows, strict=True)]
         self.big_names = tuple(sorted({k for k, n in own if n >= NEAR_MISS_FROM}))
         self.known_names = tuple(sorted({k for k, n in own if n >= SUGGEST_FROM}))
@@ -159,8 +164,8 @@ class Table:
         words = set(self.country_words.get(city.country, ()))
         if city.region:
             words |= region_keys(city.region)
-        if city.country == "US" and city.region_code:
-            words.add(city.region_code.casefold())
+        if short := self.abbreviations.get((city.country, city.region_code)):
+            words.add(short)
         return words
 
     # --- lookups -----------------------------------------------------------------------------
@@ -169,7 +174,7 @@ class Table:
 
     def is_qualifier(self, key: str) -> bool:
         return any(
-            form in self.country_keys or form in self.regions or form in self.us_states
+            form in self.country_keys or form in self.regions or form in self.short_regions
             for form in region_keys(key)
         )
 
@@ -341,12 +346,15 @@ def parse(blob: bytes, zone_tables: tuple[str, str] | None) -> Table:
     rows: list[Row] = []
     keys: list[list[str]] = []
     regions: dict[tuple[str, str], str] = {}
+    abbreviations: dict[tuple[str, str], str] = {}
     countries: dict[str, str] = {}
     country_keys: dict[str, set[str]] = defaultdict(set)
     lines = _rows(gzip.decompress(blob).decode("utf-8"))
     for row in lines:
         if row[0] == "R":
             regions[(row[1], row[2])] = row[3]
+            if len(row) > 4 and row[4]:
+                abbreviations[(row[1], row[2])] = row[4]
         elif row[0] == "N":
             code, iso3, name = row[1], row[2], row[3]
             countries[code] = name
@@ -369,7 +377,7 @@ def parse(blob: bytes, zone_tables: tuple[str, str] | None) -> Table:
             rows.append((name, country, region, code, int(population), zone))
             key = key or name.casefold()  # the file leaves out keys that are just lower case
             keys.append([key, *alts.split("|")] if alts else [key])
-    return Table(rows, keys, countries, dict(country_keys), dict(country_zones))
+    return Table(rows, keys, countries, dict(country_keys), dict(country_zones), abbreviations)
 
 
 _loading = threading.Lock()

@@ -150,6 +150,14 @@ ALIASES: dict[str, str] = {
     "vietnam": "Asia/Ho_Chi_Minh",
 }
 
+# What people put before a place when they answer in a sentence; tried only after the
+# words as typed name nothing ("In Salah" is a town).
+_FILLER = re.compile(
+    r"^(?:(?:i\s*['’]?\s*m|i\s+am|we\s*['’]?\s*re|we\s+are)\s+(?:(?:based|living)\s+)?"
+    r"(?:in|from|near|at)|i\s+live\s+(?:in|near)|we\s+live\s+in|(?:living|based)\s+in"
+    r"|near|in|from|it\s*['’]?\s*s)\s+",
+    re.IGNORECASE,
+)
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-−])\s*(\d{1,2})(?:\s*[:.h]?\s*(\d{2}))?$")
 
 
@@ -331,5 +339,7 @@ def resolve_zone(text: str) -> ZoneFound | ZoneChoices | ZoneUnknown:
         name = _exact(key.split(",", 1)[0].strip())
     if name is not None:
         return ZoneFound(name)
+    if (bare := _FILLER.sub("", raw)) != raw and bare:  # "i live in lahore", "im in nyc"
+        return resolve_zone(bare)
     options = suggest_options(raw.split(",", 1)[0])
     return ZoneUnknown(tuple(o.zone for o in options), options)

