@@ -206,7 +206,7 @@ async def onboarding_text(
         zone = await asyncio.to_thread(resolve_zone, text[:100])  # see /timezone
         if isinstance(zone, ZoneChoices):
             markup = zone_msgs.choice_keyboard(zone.options, "oz")
-            await say(update, context, zone_msgs.choices(text, zone), markup)
+            await say(update, context, zone_msgs.choices(text, zone, command=False), markup)
             return
         if not isinstance(zone, ZoneFound):
             markup = zone_msgs.choice_keyboard(zone.options, "oz")

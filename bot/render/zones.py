@@ -29,21 +29,31 @@ def choice_keyboard(options: Sequence[ZoneOption], action: str) -> InlineKeyboar
     return keyboard([[(option_label(o), cb(action, o.zone))] for o in options])
 
 
-def choices(text: str, found: ZoneChoices) -> str:
+def _ask(place: str) -> str:
+    """What to type for a place: ``"Victoria, Mimaropa, Philippines"`` -> ``victoria,
+    philippines``."""
+    parts = place.split(", ")
+    return f"{parts[0]}, {parts[-1]}".casefold() if len(parts) > 1 else place.casefold()
+
+
+def choices(text: str, found: ZoneChoices, command: bool = True) -> str:
+    """``command``: the words came with /timezone (else typed in onboarding's zone step)."""
     said = e(text[:60])
-    head = found.options[0].place.split(",", 1)[0] if found.options[0].place else text
-    if found.ignored:
+    first = found.options[0].place
+    head = e(first.split(",", 1)[0] if first else text[:60])
+    if len({o.place for o in found.options}) == 1:  # one country or region, several zones
+        lines = [f"{e(first)} has more than one time zone. Which is yours?"]
+    elif found.ignored:
         lines = [
-            f"I don't know a {e(head)} in “{e(found.ignored[:40])}”. "
-            f"These are the places I know as “{said}”. Which is yours?"
+            f"I don't know a {head} in “{e(found.ignored[:40])}”. "
+            f"These are the places called {head} I know. Is yours one of them?"
         ]
     else:
         lines = [f"There's more than one “{said}”. Which one is yours?"]
-    if found.more:
-        lines.append(
-            "Not listed? Add the region or country, like <code>/timezone paris, texas</code>."
-        )
-    lines.append("Or share your location (📎 → Location).")
+        if found.more:
+            example = ("/timezone " if command else "") + e(_ask(found.options[-1].place))
+            lines.append(f"Not listed? Add the region or country, like <code>{example}</code>.")
+    lines.append("Or send your city, or share your location (📎 → Location).")
     return "\n".join(lines)
 
 

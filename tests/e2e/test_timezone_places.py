@@ -91,3 +91,24 @@ async def test_onboarding_zone_step_takes_a_city_with_its_region(bot: Harness) -
         [step] = await bot.press(step, "Skip")
     [done] = await bot.say("christchurch")
     assert "All set" in done.text and "Pacific/Auckland" in done.text
+
+
+async def test_a_country_with_several_zones_asks_which(coach: Harness) -> None:
+    await signup(coach)
+    [ask] = await coach.say("/timezone usa")
+    assert "United States has more than one time zone" in ask.text
+    assert "United States · America/Chicago" in ask.button_texts()
+    [done] = await coach.press(ask, "United States · America/Chicago")
+    assert "Time zone set to America/Chicago" in done.text
+    assert (await load(coach.db)).timezone == "America/Chicago"
+
+
+async def test_a_typo_is_offered_with_the_place_never_set(coach: Harness) -> None:
+    await signup(coach)
+    [ask] = await coach.say("/timezone christchruch")
+    assert "Did you mean" in ask.text
+    label = "Christchurch, Canterbury, New Zealand · Pacific/Auckland"
+    assert label in ask.button_texts()
+    assert (await load(coach.db)).timezone == "UTC"
+    [done] = await coach.press(ask, label)
+    assert "Time zone set to Pacific/Auckland" in done.text
