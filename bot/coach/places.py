@@ -105,11 +105,13 @@ class Table:
         country_keys: dict[str, set[str]],
         country_zones: dict[str, list[str]],
         abbreviations: dict[tuple[str, str], str] | None = None,
+        populations: dict[str, int] | None = None,
     ) -> None:
         self.rows = rows
         self.countries = countries  # code -> display name
         self.country_keys = {k: tuple(sorted(v)) for k, v in country_keys.items()}
         self.country_zones = {k: tuple(v) for k, v in country_zones.items()}
+        self.populations = dict(populations or {})  # code -> people, GeoNames' country figure
         by_name: dict[str, list[int]] = defaultdict(list)
         region_cities: dict[tuple[str, str], list[int]] = defaultdict(list)
         country_cities: dict[str, list[int]] = defaultdict(list)
@@ -237,12 +239,17 @@ class Table:
         codes = self.country_keys.get(key, ()) if len(key) > 2 else ()  # "de", "in": too loose
         for country in sorted(codes):
             label = self.country_name(country)
-            found = [
-                Place(label, zone, n, area=True) for zone, n in self.country_people.get(country, ())
-            ]
-            listed = self.country_zones.get(country, ())
-            if not found and listed:  # no city over 15,000 people: zone.tab's zones
-                found = [Place(label, zone, 0, area=True) for zone in listed]
+            in_cities = self.country_people.get(country, ())
+            counted = sum(n for _, n in in_cities)
+            # the country's people (GeoNames' figure), shared out as its cities are, or evenly
+            # over zone.tab's zones where no city says (Palau's capital has 0 people listed)
+            people = max(self.populations.get(country, 0), counted)
+            shares = (
+                [(zone, n / counted) for zone, n in in_cities]
+                if counted
+                else [(z, 1 / len(zs)) for zs in [self.country_zones.get(country, ())] for z in zs]
+            )
+            found = [Place(label, zone, int(people * share), area=True) for zone, share in shares]
             places += found
         return places
 
@@ -347,6 +354,7 @@ def parse(blob: bytes, zone_tables: tuple[str, str] | None) -> Table:
     keys: list[list[str]] = []
     regions: dict[tuple[str, str], str] = {}
     abbreviations: dict[tuple[str, str], str] = {}
+    populations: dict[str, int] = {}
     countries: dict[str, str] = {}
     country_keys: dict[str, set[str]] = defaultdict(set)
     lines = _rows(gzip.decompress(blob).decode("utf-8"))
@@ -358,6 +366,7 @@ def parse(blob: bytes, zone_tables: tuple[str, str] | None) -> Table:
         elif row[0] == "N":
             code, iso3, name = row[1], row[2], row[3]
             countries[code] = name
+            populations[code] = int(row[4]) if len(row) > 4 and row[4].isdigit() else 0
             for key in (fold(code), fold(iso3), *_country_variants(name)):
                 country_keys[key].add(code)
     country_zones: dict[str, list[str]] = defaultdict(list)
@@ -377,7 +386,9 @@ def parse(blob: bytes, zone_tables: tuple[str, str] | None) -> Table:
             rows.append((name, country, region, code, int(population), zone))
             key = key or name.casefold()  # the file leaves out keys that are just lower case
             keys.append([key, *alts.split("|")] if alts else [key])
-    return Table(rows, keys, countries, dict(country_keys), dict(country_zones), abbreviations)
+    return Table(
+        rows, keys, countries, dict(country_keys), dict(country_zones), abbreviations, populations
+    )
 
 
 _loading = threading.Lock()

@@ -62,6 +62,9 @@ _NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 # One place answers directly when it has this many times the people of the next one of that
 # name in another zone ("london": 21x; "birmingham": 6x is a choice).
 DOMINANT = 3
+# A region or country against a city of its name (or the reverse) must be far bigger:
+# "victoria" (the state, 32x the city in Canada) asks; "jordan" (the country) answers.
+DOMINANT_MIXED = 50
 MAX_CHOICES = 5
 # A region or country answers directly only when this share of its people keep one zone
 # ("spain", "texas"; not "russia" or "brazil").
@@ -298,9 +301,9 @@ def _decide(found: places.Lookup, ignored: str) -> ZoneFound | ZoneChoices:
     clear = (
         not ignored
         and not found.near_misses
-        and top.area == second.area  # "victoria": a state and cities: ask
-        and not (top.area and top.label != second.label)  # "punjab": India or Pakistan
-        and top.population >= DOMINANT * max(second.population, 1)
+        and not (top.area and second.area and top.label != second.label)  # "punjab"
+        and top.population
+        >= (DOMINANT if top.area == second.area else DOMINANT_MIXED) * max(second.population, 1)
         and (not top.area or top.population >= AREA_SHARE * _people(options, top.label))
     )
     if clear:

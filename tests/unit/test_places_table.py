@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.coach import places
 from bot.coach.schedule import zone
 from bot.coach.timezones import ALIASES, ZoneChoices, ZoneFound, ZoneUnknown, resolve_zone
 
@@ -445,3 +446,28 @@ def test_names_in_several_zones_ask_which(text: str) -> None:
     assert isinstance(result, ZoneChoices), (text, result)
     assert len({o.zone for o in result.options}) == len(result.options) >= 2
     assert all(o.place for o in result.options)
+
+
+def _single_zone_countries() -> list[tuple[str, str]]:
+    tables = places._zone_tables()
+    assert tables is not None
+    iso3166, zone_tab = (places._rows(t) for t in tables)
+    zones: dict[str, list[str]] = {}
+    for row in zone_tab:
+        zones.setdefault(row[0], []).append(row[2])
+    names = {row[0]: row[1] for row in iso3166}
+    return sorted((names[c], z[0]) for c, z in zones.items() if len(z) == 1)
+
+
+def test_every_single_zone_country_by_its_name() -> None:
+    countries = _single_zone_countries()
+    assert len(countries) > 200
+    direct = 0
+    for name, expected in countries:
+        result = resolve_zone(name.casefold())
+        if isinstance(result, ZoneFound):
+            assert result.name == expected, (name, result)
+            direct += 1
+        else:  # "georgia", "armenia" (also a city in Colombia): a choice with it
+            assert expected in _zones(result), (name, result)
+    assert direct / len(countries) > 0.9
