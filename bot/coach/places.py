@@ -236,7 +236,8 @@ class Table:
             places += [
                 Place(label, zone, n, area=True) for zone, n in self.region_zones[(country, code)]
             ]
-        codes = self.country_keys.get(key, ()) if len(key) > 2 else ()  # "de", "in": too loose
+        loose = len(key) <= 2 and key not in COUNTRY_NICKNAMES  # "de", "in": not alone
+        codes = () if loose else self.country_keys.get(key, ())
         for country in sorted(codes):
             label = self.country_name(country)
             in_cities = self.country_people.get(country, ())
@@ -349,6 +350,28 @@ def _country_variants(name: str) -> set[str]:
     return keys
 
 
+# What people call some countries that neither tzdata nor GeoNames spells that way.
+COUNTRY_NICKNAMES = {
+    "us": "US",
+    "the us": "US",
+    "the states": "US",
+    "america": "US",
+    "united states of america": "US",
+    "great britain": "GB",
+    "the uk": "GB",
+    "uae": "AE",
+    "emirates": "AE",
+    "drc": "CD",
+    "burma": "MM",
+    "holland": "NL",
+    "czechia": "CZ",
+    "russian federation": "RU",
+    "turkey": "TR",
+    "turkiye": "TR",
+    "persia": "IR",
+}
+
+
 def parse(blob: bytes, zone_tables: tuple[str, str] | None) -> Table:
     rows: list[Row] = []
     keys: list[list[str]] = []
@@ -369,6 +392,8 @@ def parse(blob: bytes, zone_tables: tuple[str, str] | None) -> Table:
             populations[code] = int(row[4]) if len(row) > 4 and row[4].isdigit() else 0
             for key in (fold(code), fold(iso3), *_country_variants(name)):
                 country_keys[key].add(code)
+    for key, code in COUNTRY_NICKNAMES.items():
+        country_keys[key].add(code)
     country_zones: dict[str, list[str]] = defaultdict(list)
     if zone_tables is not None:
         iso3166, zone_tab = zone_tables

@@ -158,7 +158,7 @@ ALIASES: dict[str, str] = {
 _FILLER = re.compile(
     r"^(?:(?:i\s*['’]?\s*m|i\s+am|we\s*['’]?\s*re|we\s+are)\s+(?:(?:based|living)\s+)?"
     r"(?:in|from|near|at)|i\s+live\s+(?:in|near)|we\s+live\s+in|(?:living|based)\s+in"
-    r"|near|in|from|it\s*['’]?\s*s)\s+",
+    r"|near|in|from|it\s*['’]?\s*s|the)\s+",
     re.IGNORECASE,
 )
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-−])\s*(\d{1,2})(?:\s*[:.h]?\s*(\d{2}))?$")
