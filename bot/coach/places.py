@@ -28,15 +28,15 @@ DATA = "cities.tsv.gz"
 SYSTEM_ZONEINFO = Path("/usr/share/zoneinfo")
 # A qualifier typed with a typo ("ontaro") still matches a region or country this close.
 QUALIFIER_SCORE = 85
-# Cities big enough to be offered when a small town's name looks like theirs ("sidney").
+# Cities big enough to be offered when a small town's name looks like theirs ("sidney")...
 NEAR_MISS_FROM = 1_000_000
+# ... checked only when the best exact match is a town smaller than this.
+NEAR_MISS_BELOW = 100_000
 # Cities offered for a word that names no place at all (a typo): their own names only.
 SUGGEST_FROM = 100_000
 # A name in another language counts for less than a city's own name: "rome" is Roma in Italy
-# (a fifth of its people still outweighs Rome, Georgia) and "victoria" is not Hong Kong first.
+# (a tenth of its people still outweighs Rome, Georgia) and "victoria" is not Hong Kong first.
 ALTERNATE_WEIGHT = 0.1
-# ... checked only when the best exact match is a town smaller than this.
-NEAR_MISS_BELOW = 100_000
 # Region words that people leave out: "Lviv Oblast" is also "lviv", "State of Berlin" "berlin".
 _REGION_AFFIXES = re.compile(
     r"^(?:state|province|region|city|republic|autonomous region|department|canton) of "
@@ -83,7 +83,6 @@ class Place:
 @dataclass(frozen=True, slots=True)
 class Lookup:
     places: tuple[Place, ...]  # one per zone, biggest first
-    qualified: bool  # a region or country narrowed the search
     near_misses: tuple[Place, ...] = ()  # big cities spelled almost like the words
     ignored: bool = False  # words after a comma named no place where such a city is
 
@@ -444,14 +443,14 @@ def lookup(text: str) -> Lookup | None:
     if quals and cities:
         kept = t.narrow(cities, quals)
         if kept:
-            return Lookup(one_per_zone(t.city_places(kept, head)), qualified=True)
+            return Lookup(one_per_zone(t.city_places(kept, head)))
         # the rest names no place we know, or a place with no such city: never guess past it
-        return Lookup(one_per_zone(t.city_places(cities, head)), qualified=False, ignored=True)
+        return Lookup(one_per_zone(t.city_places(cities, head)), ignored=True)
     places = t.city_places(cities, head) + t.area_places(head)
     if places:
         biggest = max(p.population for p in places)
         near = t.near_misses(head) if biggest < NEAR_MISS_BELOW else []
-        return Lookup(one_per_zone(places), qualified=False, near_misses=tuple(near))
+        return Lookup(one_per_zone(places), near_misses=tuple(near))
     # "london ontario", "paris texas", "san jose costa rica": city words, then place words
     words = head.split()
     for cut in range(len(words) - 1, 0, -1):
@@ -461,5 +460,5 @@ def lookup(text: str) -> Lookup | None:
         if rest:
             kept = t.narrow(cities, rest)
             if kept:
-                return Lookup(one_per_zone(t.city_places(kept, key)), qualified=True)
+                return Lookup(one_per_zone(t.city_places(kept, key)))
     return None

@@ -18,13 +18,14 @@ Order of interpretation (first match wins):
    directly and names the place; several likely ones (``cambridge``, ``georgia``) are
    ``ZoneChoices``. Words after a comma that name no place where such a city is are never
    skipped silently: they give a choice too.
-6. The city part of an IANA name (``eucla``, ``st johns``; accents, dots, dashes and
-   underscores ignored). Where two names share a city, the longer one wins
+6. The city part of an IANA name, for the towns too small for the table (``eucla``; accents,
+   dots, dashes and underscores ignored). Where two names share a city, the longer one wins
    (``America/Argentina/Buenos_Aires`` over the old ``America/Buenos_Aires``).
-7. ``"Berlin, Germany"`` is retried as ``"Berlin"`` for rules 3 and 6.
+7. ``"nyc, usa"`` is retried as ``"nyc"`` for rules 3 and 6.
+8. An answer in a sentence is retried without its lead-in (``i live in lahore``).
 
-Anything else is ``ZoneUnknown`` with up to five fuzzy suggestions (rapidfuzz over city
-names, aliases and IANA names); a typo never resolves silently.
+Anything else is ``ZoneUnknown`` with up to five fuzzy suggestions (rapidfuzz over the names
+of cities over 100,000 people, aliases and IANA names); a typo never resolves silently.
 """
 
 from __future__ import annotations
