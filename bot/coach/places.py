@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 DATA = "cities.tsv.gz"
 SYSTEM_ZONEINFO = Path("/usr/share/zoneinfo")
 # A qualifier typed with a typo ("ontaro") still matches a region or country this close.
-QUALIFIER_SCORE = 85
+QUALIFIER_SCORE = 80
 # Cities big enough to be offered when a small town's name looks like theirs ("sidney")...
 NEAR_MISS_FROM = 1_000_000
 # ... checked only when the best exact match is a town smaller than this.
@@ -199,7 +199,9 @@ class Table:
         for q in qualifiers:
             forms = region_keys(q)  # "lviv oblast" is also "lviv"
             exact = [c for c in kept if forms & self.qualifiers(c)]
-            if not exact and len(q) >= 4:
+            if not exact and len(q) >= 3:  # "ill", "calif", "mass": the start of the name
+                exact = [c for c in kept if any(w.startswith(q) for w in self.qualifiers(c))]
+            if not exact and len(q) >= 4:  # "ontaro", "texsa"
                 exact = [
                     c
                     for c in kept
@@ -456,9 +458,11 @@ def lookup(text: str) -> Lookup | None:
     for cut in range(len(words) - 1, 0, -1):
         key = " ".join(words[:cut])
         cities = t.cities_named(key)
-        rest = t.qualifier_list(words[cut:]) if cities else None
-        if rest:
-            kept = t.narrow(cities, rest)
-            if kept:
-                return Lookup(one_per_zone(t.city_places(kept, key)))
+        if not cities:
+            continue
+        # place words ("ontario canada"), or one word to match loosely ("mass", "texsa")
+        rest = t.qualifier_list(words[cut:]) or [" ".join(words[cut:])]
+        kept = t.narrow(cities, rest)
+        if kept:
+            return Lookup(one_per_zone(t.city_places(kept, key)))
     return None

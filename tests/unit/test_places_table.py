@@ -76,6 +76,13 @@ PLACES: list[tuple[str, str]] = [
     ("New York, NY", "America/New_York"),
     ("austin tx", "America/Chicago"),
     ("Denver, CO", "America/Denver"),
+    # regions with typos or cut short
+    ("london, ontaro", "America/Toronto"),
+    ("paris texsa", "America/Chicago"),
+    ("springfield, ill", "America/Chicago"),
+    ("springfield mass", "America/New_York"),
+    ("san jose, calif", "America/Los_Angeles"),
+    ("portland, ore", "America/Los_Angeles"),
     # in a sentence, with punctuation or emoji
     ("i live in lahore", "Asia/Karachi"),
     ("im in medellin", "America/Bogota"),
