@@ -209,8 +209,8 @@ async def onboarding_text(
             await say(update, context, zone_msgs.choices(text, zone, command=False), markup)
             return
         if not isinstance(zone, ZoneFound):
-            markup = zone_msgs.choice_keyboard(zone.options, "oz")
-            await say(update, context, msgs.zone_suggestions(text), markup)
+            typo = zone_msgs.choice_keyboard(zone.options, "oz") if zone.options else None
+            await say(update, context, msgs.zone_suggestions(text), typo)
             return
         user.timezone = zone.name
     await _advance(update, context, repo, user, step)
