@@ -254,7 +254,7 @@ def _iana_suggestions(key: str, limit: int) -> list[tuple[float, str]]:
     found: list[tuple[float, str]] = []
     best: float | None = None
     for matched, score, index in process.extract(
-        key, keys, scorer=fuzz.WRatio, limit=limit * 6, score_cutoff=60
+        key, keys, scorer=fuzz.ratio, limit=limit * 6, score_cutoff=60
     ):
         best = score if best is None else best
         if score < best - 20:  # far behind the best match: noise
