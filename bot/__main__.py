@@ -1,4 +1,4 @@
-"""python -m bot [run | console | migrate | check-content]"""
+"""python -m bot (or reverse-coach) [run | console | migrate | check-content | healthcheck]"""
 
 from __future__ import annotations
 
@@ -28,14 +28,17 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "console", "migrate", "check-content"],
-        help="run the bot (default), chat in the terminal, apply migrations, or check content/",
+        choices=["run", "console", "migrate", "check-content", "healthcheck"],
+        help="run the bot (default), chat in the terminal, apply migrations, check content/, "
+        "or ask the running bot's /readyz (for a container HEALTHCHECK)",
     )
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
         if args.command == "check-content":
             return _check_content(settings)
+        if args.command == "healthcheck":
+            return _healthcheck(settings)
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
         if args.command == "console":
@@ -59,11 +62,39 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check_content(settings: Settings) -> int:
+    from bot import profile
     from bot.content import DEFAULT_ROOT, check_content
 
-    for line in check_content(settings.content_dir or DEFAULT_ROOT):
+    root = settings.content_dir or DEFAULT_ROOT
+    for line in check_content(root):
         print(line)
+    texts = profile.load(root)
+    print(
+        f"profile: description {len(texts.description)} of {profile.MAX_DESCRIPTION}, "
+        f"short description {len(texts.short_description)} of "
+        f"{profile.MAX_SHORT_DESCRIPTION} characters"
+    )
     return 0
+
+
+def _healthcheck(settings: Settings) -> int:
+    """Exit 0 when the bot on this host answers /readyz with 200; else say why and exit 1."""
+    import urllib.error
+    import urllib.request
+
+    if settings.health_port is None:
+        print("HEALTH_PORT is not set, so the bot has no health listener.", file=sys.stderr)
+        return 1
+    url = f"http://127.0.0.1:{settings.health_port}/readyz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            print(answer.read().decode())
+            return 0
+    except urllib.error.HTTPError as err:
+        print(f"not ready: {err.read().decode()}", file=sys.stderr)
+    except OSError as err:
+        print(f"no answer from {url}: {err}", file=sys.stderr)
+    return 1
 
 
 async def _migrate(settings: Settings) -> int:
