@@ -99,9 +99,22 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class _JsonFormatter(JsonFormatter):
+    """JSON lines whose traceback is the one RedactFilter already cleaned of secrets."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info and record.exc_text:
+            exc_info, record.exc_info = record.exc_info, None
+            try:
+                return super().format(record)
+            finally:
+                record.exc_info = exc_info
+        return super().format(record)
+
+
 def formatter(fmt: LogFormat) -> logging.Formatter:
     if fmt == "json":
-        return JsonFormatter(
+        return _JsonFormatter(
             list(JSON_FIELDS),
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
