@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from bot.config import Settings, SettingsError, load_settings
@@ -23,7 +24,9 @@ To try the coach right now without Telegram, chat with it in the terminal:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Reverse Running Coach")
+    script = os.path.basename(sys.argv[0])
+    prog = "python -m bot" if script in ("__main__.py", "-c", "") else script
+    parser = argparse.ArgumentParser(prog=prog, description="Reverse Running Coach")
     parser.add_argument(
         "command",
         nargs="?",

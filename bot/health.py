@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ class Readiness:
     mode: str = "polling"  # or "webhook"
     receiving: bool = False  # polling started, or the webhook set and its server listening
     stopping: bool = False
+    updater_running: Callable[[], bool] = lambda: True  # PTB's updater still polls or serves
 
     async def check(self) -> tuple[bool, dict[str, str]]:
         checks: dict[str, str] = {}
@@ -56,8 +58,10 @@ class Readiness:
                 checks["migrations"] = f"at {have}, head is {','.join(sorted(self.heads))}"
         if self.stopping:
             checks[self.mode] = "stopping"
-        elif self.receiving:
+        elif self.receiving and self.updater_running():
             checks[self.mode] = "ok"
+        elif self.receiving:
+            checks[self.mode] = "stopped"
         else:
             checks[self.mode] = "not started"
         ok = (

@@ -45,7 +45,11 @@ async def serve(settings: Settings) -> int:
     )
     deps = await prepare(settings)
     app = build_application(deps, token)
-    readiness = Readiness(deps.db, mode="webhook" if settings.webhook_url else "polling")
+    readiness = Readiness(
+        deps.db,
+        mode="webhook" if settings.webhook_url else "polling",
+        updater_running=lambda: app.updater is not None and app.updater.running,
+    )
     health = None
     if settings.health_port is not None:
         health = HealthServer(readiness, settings.health_listen, settings.health_port)

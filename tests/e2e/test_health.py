@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -261,3 +262,34 @@ async def test_webhook_process_serves_health_beside_the_webhook(
         code, _ = await bot.stop(signal.SIGINT)
     assert code == 0, bot.stderr.decode()[-3000:]
     json_lines(bot.stderr)
+
+
+@pytest.mark.slow
+async def test_a_taken_health_port_stops_start_up_with_one_clear_line(
+    server: FakeBotAPI, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        bot = await launch(
+            server,
+            f"sqlite+aiosqlite:///{tmp_path}/t.db",
+            tmp_path,
+            HEALTH_PORT=str(port),
+            HEALTH_LISTEN="127.0.0.1",
+        )
+        _, stderr = await asyncio.wait_for(bot.proc.communicate(), 30)
+    assert bot.proc.returncode == 2
+    assert f"Cannot listen on HEALTH_PORT {port}" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    assert server.calls("getUpdates") == []
+
+
+async def test_not_ready_when_the_updater_stopped(db: Database) -> None:
+    running = True
+    readiness = Readiness(db, receiving=True, updater_running=lambda: running)
+    assert (await readiness.check())[0]
+    running = False
+    ok, checks = await readiness.check()
+    assert not ok and checks["polling"] == "stopped"
