@@ -88,7 +88,9 @@ def _healthcheck(settings: Settings) -> int:
     if settings.health_port is None:
         print("HEALTH_PORT is not set, so the bot has no health listener.", file=sys.stderr)
         return 1
-    url = f"http://127.0.0.1:{settings.health_port}/readyz"
+    host = settings.health_listen
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{settings.health_port}/readyz"
     try:
         with urllib.request.urlopen(url, timeout=5) as answer:
             print(answer.read().decode())

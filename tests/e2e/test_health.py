@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from tests.e2e.health_helpers import (
     value,
     wait_until_moved,
 )
-from tests.e2e.test_process import free_port, launch, wait_port
+from tests.e2e.test_process import ROOT, free_port, launch, wait_port
 from tests.fakes import FakeBotAPI
 
 
@@ -258,10 +261,31 @@ async def test_webhook_process_serves_health_beside_the_webhook(
         )
         # the webhook port itself still answers only Telegram's path
         assert (await get(hook_port, "/readyz"))[0] == 404
+        check = await healthcheck(tmp_path, HEALTH_PORT=str(port), HEALTH_LISTEN="127.0.0.1")
+        assert check.returncode == 0 and '"webhook": "ok"' in check.stdout
     finally:
         code, _ = await bot.stop(signal.SIGINT)
     assert code == 0, bot.stderr.decode()[-3000:]
     json_lines(bot.stderr)
+    gone = await healthcheck(tmp_path, HEALTH_PORT=str(port))
+    assert gone.returncode == 1 and "no answer from http://127.0.0.1:" in gone.stderr
+    unset = await healthcheck(tmp_path)
+    assert unset.returncode == 1 and "HEALTH_PORT is not set" in unset.stderr
+
+
+async def healthcheck(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot healthcheck`, as a container's HEALTHCHECK runs it."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("HEALTH_", "WEBHOOK_"))}
+    full.update(env, PYTHONPATH=str(ROOT))
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "healthcheck"],
+        cwd=cwd,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.slow
