@@ -14,8 +14,6 @@ from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import Update
-from telegram.error import RetryAfter
 
 _T = TypeVar("_T")
 
@@ -48,12 +46,11 @@ SKIPPED_JOB_RUNS = Counter(
     ["job"],
 )
 
-UPDATE_KINDS = frozenset(Update.ALL_TYPES)
-
-
 def update_kind(update: object) -> str:
     """The update's kind as Telegram names it ("message", "callback_query", ...), or "other";
     a message starting with a command counts as "command"."""
+    from telegram import Update  # here, so the database layer can import metrics cheaply
+
     if not isinstance(update, Update):
         return "other"
     if update.message is not None and (update.message.text or "").startswith("/"):
@@ -86,6 +83,7 @@ def count_429(
     callback: Callable[..., Coroutine[Any, Any, _T]], method: str
 ) -> Callable[..., Coroutine[Any, Any, _T]]:
     """Wrap a Bot API call so every 429 answer is counted, then raised as before."""
+    from telegram.error import RetryAfter
 
     async def call(*args: Any, **kwargs: Any) -> _T:
         try:
