@@ -46,6 +46,7 @@ SKIPPED_JOB_RUNS = Counter(
     ["job"],
 )
 
+
 def update_kind(update: object) -> str:
     """The update's kind as Telegram names it ("message", "callback_query", ...), or "other";
     a message starting with a command counts as "command"."""

@@ -9,6 +9,7 @@ keeps the handlers unaware of metrics and catches handlers added later to the ta
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Callable, Coroutine
@@ -21,6 +22,7 @@ from bot import logs, metrics
 
 COUNT_GROUP = -1000  # before every other group, so even a dropped duplicate is counted
 _MARK = "_coach_instrumented"
+_FAILED_IN = "_coach_handler"  # set on an exception: the handler it escaped from
 
 Callback = Callable[[Any, Any], Coroutine[Any, Any, Any]]
 
@@ -52,6 +54,10 @@ def timed(callback: Callback) -> Callback:
         started = time.perf_counter()
         try:
             return await callback(update, context)
+        except Exception as err:
+            with contextlib.suppress(AttributeError):  # the error handler names the culprit
+                setattr(err, _FAILED_IN, name)
+            raise
         finally:
             histogram.observe(time.perf_counter() - started)
             logs.unbind(bound)
@@ -61,14 +67,15 @@ def timed(callback: Callback) -> Callback:
 
 
 def counted_errors(callback: Callback) -> Callback:
-    """An error handler that also counts the error by type."""
+    """An error handler that counts the error by type and logs as the handler that failed."""
     if getattr(callback, _MARK, False):
         return callback
 
     @functools.wraps(callback)
     async def run(update: Any, context: Any) -> Any:
-        metrics.record_error(getattr(context, "error", None))
-        bound = logs.bind(*_ids(update), handler_name(callback))
+        error = getattr(context, "error", None)
+        metrics.record_error(error)
+        bound = logs.bind(*_ids(update), getattr(error, _FAILED_IN, handler_name(callback)))
         try:
             return await callback(update, context)
         finally:

@@ -108,3 +108,20 @@ async def test_message_texts_never_reach_info_or_above(
     loud = [line for line in parsed if line["level"] != "DEBUG"]
     assert loud, "expected some INFO lines (start-up, stop)"
     assert not [line for line in loud if "pineapple" in json.dumps(line)]
+
+
+async def test_the_error_handler_logs_as_the_handler_that_failed(
+    captured: io.StringIO, server: FakeBotAPI, db: Database
+) -> None:
+    bot = await start_harness(server, db)
+    try:
+        server.fail("sendMessage", status=400, description="Bad Request: boom", times=2)
+        update = server.send_text("/help")
+        await bot.settle()
+    finally:
+        await stop_harness(bot)
+    errors = [line for line in lines(captured) if line["logger"] == "bot.handlers.errors"]
+    assert errors, captured.getvalue()[-2000:]
+    assert all(line["handler"] == "basics.help_command" for line in errors)
+    assert all(line["update_id"] == update["update_id"] for line in errors)
+    assert all(line["chat_id"] == 1001 for line in errors)
