@@ -123,14 +123,17 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await profile.sync(app.bot, profile.load(deps.settings.content_dir or DEFAULT_ROOT))
     if app.job_queue is not None and deps.settings.reminder_interval_s > 0:
         app.job_queue.run_repeating(
-            reminders.dispatch_job,
+            observe.timed_job(reminders.dispatch_job),
             interval=deps.settings.reminder_interval_s,
             first=1,
             name="reminders",
             job_kwargs={"max_instances": 1, "coalesce": True},
         )
         app.job_queue.run_repeating(
-            housekeeping.prune_job, interval=housekeeping.INTERVAL_S, first=60, name="housekeeping"
+            observe.timed_job(housekeeping.prune_job),
+            interval=housekeeping.INTERVAL_S,
+            first=60,
+            name="housekeeping",
         )
     logger.info("Bot @%s ready", app.bot.username)
 

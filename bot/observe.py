@@ -85,6 +85,29 @@ def counted_errors(callback: Callback) -> Callback:
     return run
 
 
+def timed_job(callback: Callable[[Any], Coroutine[Any, Any, None]]) -> Callable[[Any], Any]:
+    """A JobQueue callback whose log lines name it as their handler ("reminders.dispatch_job")
+    and whose runs land in the same latency histogram."""
+    name = handler_name(callback)
+    histogram = metrics.HANDLER_SECONDS.labels(name)
+
+    @functools.wraps(callback)
+    async def run(context: Any) -> None:
+        bound = logs.bind(None, None, name)
+        started = time.perf_counter()
+        try:
+            await callback(context)
+        except Exception as err:
+            with contextlib.suppress(AttributeError):
+                setattr(err, _FAILED_IN, name)
+            raise
+        finally:
+            histogram.observe(time.perf_counter() - started)
+            logs.unbind(bound)
+
+    return run
+
+
 async def _count(update: Update, _context: Any) -> None:
     metrics.count_update(update)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from prometheus_client import REGISTRY
 
 from bot import logs, metrics
 from bot.db.session import Database
@@ -125,3 +126,19 @@ async def test_the_error_handler_logs_as_the_handler_that_failed(
     assert all(line["handler"] == "basics.help_command" for line in errors)
     assert all(line["update_id"] == update["update_id"] for line in errors)
     assert all(line["chat_id"] == 1001 for line in errors)
+
+
+async def test_a_job_run_is_timed_under_its_name(server: FakeBotAPI, db: Database) -> None:
+    def runs() -> float:
+        found = REGISTRY.get_sample_value(
+            "coach_handler_seconds_count", {"handler": "reminders.dispatch_job"}
+        )
+        return found or 0.0
+
+    before = runs()
+    bot = await start_harness(server, db, reminder_interval_s=0.2)
+    try:
+        await asyncio.sleep(1.6)  # the first run comes after 1 s, then every 0.2 s
+    finally:
+        await stop_harness(bot)
+    assert runs() - before >= 2
