@@ -11,7 +11,7 @@ import random
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, TypeVar
 
@@ -39,6 +39,15 @@ MAX_TIP_HTML = 3500  # Telegram allows 4096; leave room for a header or buttons 
 MIN_SCORE = 60.0
 AMBIGUOUS_GAP = 6.0
 MAX_CHOICES = 4
+# Without a match, tips scoring NEAR_SCORE or more are offered as the closest topics.
+NEAR_SCORE = 40.0
+MAX_NEAR = 5
+MAX_RELATED = 3
+STOP_SIGNS_ID = "stop-signs"  # the first answer to any question about pain
+# Offered when nothing is even close to the words: where most people start.
+STARTER_IDS = ("first-session", "safety-rules", "how-long", "pace", "stop-signs")
+# A question about falling, injury or danger ranks safety tips up and benefits down by this.
+RISK_SHIFT = 10.0
 
 _KIND_RANK = {kind: rank for rank, kind in enumerate(TIP_KINDS)}
 _NEGATIONS = frozenset({"no", "not", "without", "never", "zero"})
@@ -46,8 +55,27 @@ _NEGATIONS = frozenset({"no", "not", "without", "never", "zero"})
 _STOP_TEXT = """a about am an and any are as at be backward backwards best can could did do does
     doing for from get go going good had has have how i im in into is it its just me my of on or
     please reverse retro run running runs should so some tell that the there this tip tips to
-    use using was what when which while who why will with would you your"""
+    use using was what when which while who why will with would you your
+    hi hey hello ok okay lol pls plz thanks thx yeah yes really also like all keep"""
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
+# Words that say something hurts; any of them (not negated) sends the stop signs first.
+_PAIN_WORDS = frozenset(
+    """pain pains painful hurt hurts hurting sharp stabbing swollen swelling throbbing sprain
+    sprained twisted tweaked pulled pull twinge agony ouch""".split()
+)
+# Words that are pain only when a joint or bone is named ("sore knee", not "sore calves").
+_JOINT_ACHE_WORDS = frozenset("sore ache aches aching achy injury injured".split())
+_JOINTS = frozenset(
+    """knee knees kneecap ankle ankles hip hips spine wrist wrists elbow shoulder
+    shoulders foot feet heel heels toe toes bone joint joints""".split()
+)
+# "back" is a body part only as "my back", "lower back"; otherwise it is the direction.
+_BACK_AS_BODY = frozenset({"my", "lower", "upper", "the"})
+# Words about falling, injury or danger: safety tips answer those before benefits.
+_RISK_WORDS = frozenset(
+    """fall falls fell falling trip tripped tripping injury injured injuries injure crash
+    unsafe dangerous danger risk risky scared afraid""".split()
+)
 
 
 class ContentError(Exception):
@@ -104,10 +132,16 @@ class TrackPlan(BaseModel):
 
 @dataclass
 class SearchResult:
-    """best when confident; choices (2-4) when ambiguous; both empty when nothing matched."""
+    """best when confident; choices (2-4) when ambiguous; both empty when nothing matched.
+
+    related: with best, other tips on the same words (after the stop signs, the tip about the
+    body part). near: without a match, the closest topics (may be empty).
+    """
 
     best: Tip | None
     choices: list[Tip]
+    related: list[Tip] = field(default_factory=list)
+    near: list[Tip] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -492,11 +526,48 @@ def _norm(text: str) -> str:
     )
 
 
+# Runs that are a kind of training, not the verb: "long run" must not shrink to "long".
+_RUN_KINDS = re.compile(r"\b(long|easy|tempo|recovery|club) runs?\b")
+
+
+def _words(text: str) -> list[str]:
+    """Normalised words, kinds of run ("long run") as one word."""
+    return _RUN_KINDS.sub(r"\1run", _norm(text)).split()
+
+
 def _keywords(text: str) -> list[str]:
     """Normalised words without stop words; all words if only stop words were typed."""
-    words = _norm(text).split()
+    words = _words(text)
     kept = [w for w in words if w not in _STOP_WORDS]
     return kept or words
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What a search query asks: its topic words, and whether it is about pain or risk."""
+
+    words: list[str]
+    pain: bool  # something hurts: the stop signs come first
+    risk: bool  # falling, injury, danger: safety before benefits
+
+
+def _negated(words: Sequence[str], index: int) -> bool:
+    """A word right after "no"/"not"/"without", or one word later ("no knee pain")."""
+    return any(w in _NEGATIONS for w in words[max(0, index - 2) : index])
+
+
+def _query(text: str) -> _Query:
+    words = _words(text)
+    live = [(w, not _negated(words, i)) for i, w in enumerate(words) if w not in _NEGATIONS]
+    said = {w for w, ok in live if ok}
+    joint = bool(said & _JOINTS) or any(
+        w == "back" and i > 0 and words[i - 1] in _BACK_AS_BODY for i, w in enumerate(words)
+    )
+    pain = bool(said & _PAIN_WORDS) or bool(said & _JOINT_ACHE_WORDS and joint)
+    # A negated pain word ("no pain") is not a topic either.
+    kept = [w for w, ok in live if ok or w not in _PAIN_WORDS | _JOINT_ACHE_WORDS]
+    topic = [w for w in kept if w not in _STOP_WORDS]
+    return _Query(topic or kept, pain, bool(said & (_RISK_WORDS | _PAIN_WORDS)))
 
 
 @dataclass(frozen=True)
@@ -508,6 +579,7 @@ class _Entry:
     strong: tuple[str, ...]  # words of the title and aliases
     tagged: tuple[str, ...]  # words only found in tags
     weak: frozenset[str]  # words of the body
+    stems: Mapping[str, float]  # stems of title, alias and tag words, with their weight
 
 
 _TAG_WEIGHT = 0.85  # a tag is a hint shared by several tips, an alias names one tip
@@ -525,13 +597,45 @@ def _entry(tip: Tip) -> _Entry:
     strong = dict.fromkeys(w for p, wt in phrases.items() if wt == 1.0 for w in p.split())
     tagged = dict.fromkeys(w for p in phrases for w in p.split() if w not in strong)
     weak = frozenset(w for w in _keywords(tip.body_md) if len(w) > 2) - set(strong) - set(tagged)
+    stems = {_stem(w): _TAG_WEIGHT for w in tagged} | {_stem(w): 1.0 for w in strong}
     return _Entry(
         tip,
         tuple((p, frozenset(p.split()), wt) for p, wt in phrases.items()),
         tuple(strong),
         tuple(tagged),
         weak,
+        stems,
     )
+
+
+_SUFFIXES = ("ing", "ed", "es", "s", "y")
+_STEM_WEIGHT = 0.95  # "wobbling" for "wobbly": as good as a near-miss typo
+
+
+def _stem(word: str) -> str:
+    """The word without one common English ending ("wobbling", "wobbly" -> "wobbl").
+
+    Deliberately crude: it only has to make inflections of our own alias words meet, and a
+    full stemmer would be a dependency for five endings."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _joined(words: Sequence[str], vocabulary: frozenset[str]) -> list[str]:
+    """Rejoin words that speech-to-text or a phone split: "ear buds" -> "earbuds"."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = words[i] + words[i + 1] if i + 1 < len(words) else ""
+        if pair in vocabulary:
+            out.append(pair)
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 def _fuzzy(word: str, choices: Sequence[str], cutoff: float) -> float:
@@ -550,6 +654,7 @@ def _word_score(word: str, entry: _Entry) -> float:
         _fuzzy(word, entry.strong, 75),
         _TAG_WEIGHT * _fuzzy(word, entry.tagged, 75),
         _BODY_WEIGHT * (100.0 if word in entry.weak else 0.0),
+        100.0 * _STEM_WEIGHT * entry.stems.get(_stem(word), 0.0),
     )
 
 
@@ -593,6 +698,7 @@ class Content:
             key=lambda t: (_KIND_RANK[t.kind], t.id != SAFETY_ID, t.id),
         )
         self._entries = [_entry(tip) for tip in self._topics]
+        self._vocabulary = frozenset(w for e in self._entries for w in (*e.strong, *e.tagged))
         # Longest phrases first, so "heel striking" beats "heel", and mistakes before others.
         self._log_phrases = sorted(
             ((word, tip) for tip in self._topics for word in tip.log_words),
@@ -625,29 +731,53 @@ class Content:
         return "\n\n".join(blocks)
 
     def search(self, query: str) -> SearchResult:
-        """Best tip for free text (typos, synonyms, questions); choices when it is a close call."""
-        words = _keywords(query[:200])
-        if not words:
+        """Best tip for free text (typos, synonyms, questions); choices when it is a close call.
+
+        Pain first: any question about something hurting answers with the stop signs, and the
+        tips on the same words follow as related. Questions about falling or injury rank
+        safety tips above benefits. Without a match, the closest topics come back as near.
+        """
+        asked = _query(query[:200])
+        if not asked.words:
             return SearchResult(None, [])
-        scored = sorted(
-            ((_score(words, entry), index) for index, entry in enumerate(self._entries)),
-            key=lambda pair: (-pair[0], pair[1]),
-        )
+        scored = self._ranked(asked)
         top = scored[0][0]
+        fits = [(s, tip) for s, tip in scored if s >= MIN_SCORE]
+        if asked.pain and STOP_SIGNS_ID in self.tips:
+            stop = self.tips[STOP_SIGNS_ID]
+            related = [tip for _, tip in fits if tip is not stop][:MAX_RELATED]
+            return SearchResult(stop, [], related=related)
         if top < MIN_SCORE:
-            return SearchResult(None, [])
-        close = [self._topics[i] for s, i in scored if s >= max(top - AMBIGUOUS_GAP, MIN_SCORE)]
+            near = [tip for s, tip in scored[:MAX_NEAR] if s >= NEAR_SCORE]
+            return SearchResult(None, [], near=near)
+        close = [tip for s, tip in fits if s >= top - AMBIGUOUS_GAP]
         if len(close) == 1:
             return SearchResult(close[0], [])
         return SearchResult(None, close[:MAX_CHOICES])
 
+    def _ranked(self, asked: _Query) -> list[tuple[float, Tip]]:
+        """Every tip's score for the query, best first (ties in topic order)."""
+        shift = {"safety": RISK_SHIFT, "benefit": -RISK_SHIFT} if asked.risk else {}
+        words = _joined(asked.words, self._vocabulary)
+        scored = sorted(
+            (
+                (_score(words, entry) + shift.get(entry.tip.kind, 0.0), index)
+                for index, entry in enumerate(self._entries)
+            ),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        return [(score, self._topics[index]) for score, index in scored]
+
+    def starters(self) -> list[Tip]:
+        """Where most people start: offered when nothing is close to what they typed."""
+        return [self.tips[i] for i in STARTER_IDS if i in self.tips]
+
     def scores(self, query: str) -> list[tuple[str, float]]:
         """Every tip's search score, best first; for tuning and tests."""
-        words = _keywords(query)
-        if not words:
+        asked = _query(query)
+        if not asked.words:
             return []
-        pairs = [(e.tip.id, round(_score(words, e), 1)) for e in self._entries]
-        return sorted(pairs, key=lambda pair: -pair[1])
+        return [(tip.id, round(score, 1)) for score, tip in self._ranked(asked)]
 
     def match_log(self, text: str) -> Tip | None:
         """The tip whose log words appear in a session log; the most specific phrase wins.
