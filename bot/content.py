@@ -22,6 +22,7 @@ from markdown_it.tree import SyntaxTreeNode
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import TRACKS, WeekTarget
@@ -32,7 +33,9 @@ TipKind = Literal["technique", "safety", "mistake", "benefit"]
 TIP_KINDS: tuple[TipKind, ...] = ("technique", "safety", "mistake", "benefit")
 PLAN_WEEKS: tuple[int, ...] = tuple(range(1, 9))
 SAFETY_ID = "safety-rules"  # the tip /safety shows
-MAX_TIP_HTML = 3500  # Telegram allows 4096; leave room for a header or buttons text
+# A tip is read on a phone, between sets: about one screen. Telegram itself allows 4096.
+MAX_TIP_HTML = 1200
+MAX_SUMMARY = 120  # the summary follows a logged session as one line
 
 # Search tuning: a tip must score MIN_SCORE (0-100) to count; tips within AMBIGUOUS_GAP of the
 # best are offered as choices instead of guessing.
@@ -101,7 +104,7 @@ class Tip(BaseModel):
     title: str
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    summary: str = ""  # one line sent after a matching log; may be empty
+    summary: str  # one line: sent after a matching log
     log_words: tuple[str, ...] = ()
     body_md: str
     html: str  # "<b>title</b>\n\n" + body, Telegram HTML
@@ -161,7 +164,7 @@ class _TipMeta(BaseModel):
     title: _Line
     aliases: list[_Line] = []
     tags: list[_Line] = []
-    summary: Annotated[str, Field(max_length=300, pattern=r"^[^\n]*$")] = ""
+    summary: Annotated[str, Field(max_length=MAX_SUMMARY, pattern=r"^[^\n]*\S[^\n]*$")]
     log_words: list[_Line] = []
 
 
@@ -434,14 +437,24 @@ def _parse_plan(meta: dict[str, Any], body: str, path: Path, root: Path) -> Trac
 
 
 def _check_unique(tips: Iterable[Tip], paths: Mapping[str, Path], root: Path) -> None:
-    """Aliases (titles count as aliases) and log words must point at a single tip."""
+    """Aliases (titles count as aliases) and log words must point at a single tip, also once
+    search has dropped the filler words ("how long" and "long way" would both be "long")."""
     alias_owner: dict[str, Tip] = {}
+    search_owner: dict[str, tuple[Tip, str]] = {}
     log_owner: dict[str, Tip] = {}
     for tip in tips:
         for alias in dict.fromkeys(_norm(a) for a in (tip.title, *tip.aliases)):
             other = alias_owner.setdefault(alias, tip)
             if other is not tip:
                 raise _fail(paths[tip.id], root, f"alias '{alias}' is also used by {other.source}")
+            searched = " ".join(_keywords(alias))
+            owner, said = search_owner.setdefault(searched, (tip, alias))
+            if owner is not tip:
+                raise _fail(
+                    paths[tip.id],
+                    root,
+                    f"alias '{alias}' searches as '{searched}', like '{said}' of {owner.source}",
+                )
         for word in tip.log_words:
             other = log_owner.setdefault(word, tip)
             if other is not tip:
@@ -509,9 +522,9 @@ def check_content(root: Path = DEFAULT_ROOT) -> list[str]:
         f"longest tip: {longest.id} ({len(longest.html)} of {MAX_TIP_HTML} HTML characters)",
     ]
     for tip in content.topics():
-        found = content.search(tip.topic)
-        if found.best is not tip and tip not in found.choices:
-            lines.append(f"warning: {tip.source}: '/tip {tip.topic}' does not find this tip")
+        for words in dict.fromkeys((tip.topic, tip.title)):
+            if content.search(words).best is not tip:
+                lines.append(f"warning: {tip.source}: '/tip {words}' does not find this tip")
     return lines
 
 
@@ -639,13 +652,18 @@ def _joined(words: Sequence[str], vocabulary: frozenset[str]) -> list[str]:
 
 
 def _fuzzy(word: str, choices: Sequence[str], cutoff: float) -> float:
-    """Best typo-tolerant similarity of word to any choice; exact only for short words."""
+    """Best typo-tolerant similarity of word to any choice; exact only for short words.
+
+    Edit distance with swapped letters as one edit (OSA), so "caloreis" is one typo from
+    "calories" while "swimming" stays far from "swing"."""
     if word in choices:
         return 100.0
     if len(word) < 4 or not choices:
         return 0.0
-    hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-    return float(hit[1]) if hit is not None else 0.0
+    hit = process.extractOne(
+        word, choices, scorer=OSA.normalized_similarity, score_cutoff=cutoff / 100
+    )
+    return 100.0 * float(hit[1]) if hit is not None else 0.0
 
 
 def _word_score(word: str, entry: _Entry) -> float:
@@ -699,6 +717,13 @@ class Content:
         )
         self._entries = [_entry(tip) for tip in self._topics]
         self._vocabulary = frozenset(w for e in self._entries for w in (*e.strong, *e.tagged))
+        # A query that is exactly a title or alias (filler words aside) names its tip.
+        self._named = {
+            phrase: entry.tip
+            for entry in self._entries
+            for phrase, _, weight in entry.phrases
+            if weight == 1.0
+        }
         # Longest phrases first, so "heel striking" beats "heel", and mistakes before others.
         self._log_phrases = sorted(
             ((word, tip) for tip in self._topics for word in tip.log_words),
@@ -744,9 +769,10 @@ class Content:
         top = scored[0][0]
         fits = [(s, tip) for s, tip in scored if s >= MIN_SCORE]
         if asked.pain and STOP_SIGNS_ID in self.tips:
-            stop = self.tips[STOP_SIGNS_ID]
-            related = [tip for _, tip in fits if tip is not stop][:MAX_RELATED]
-            return SearchResult(stop, [], related=related)
+            return SearchResult(self.tips[STOP_SIGNS_ID], [], related=self._related(asked))
+        named = self._named.get(" ".join(_joined(asked.words, self._vocabulary)))
+        if named is not None:
+            return SearchResult(named, [])
         if top < MIN_SCORE:
             near = [tip for s, tip in scored[:MAX_NEAR] if s >= NEAR_SCORE]
             return SearchResult(None, [], near=near)
@@ -754,6 +780,17 @@ class Content:
         if len(close) == 1:
             return SearchResult(close[0], [])
         return SearchResult(None, close[:MAX_CHOICES])
+
+    def _related(self, asked: _Query) -> list[Tip]:
+        """After the stop signs: the tips on what hurts ("shin pain" -> Shins), found by the
+        words other than the pain words. "back" is the body part here, not the direction."""
+        rest = [w for w in asked.words if w not in _PAIN_WORDS | _JOINT_ACHE_WORDS | {"back"}]
+        if not rest:
+            return []
+        ranked = self._ranked(_Query(rest, pain=True, risk=True))
+        return [
+            tip for score, tip in ranked if score >= MIN_SCORE and tip.id != STOP_SIGNS_ID
+        ][:MAX_RELATED]
 
     def _ranked(self, asked: _Query) -> list[tuple[float, Tip]]:
         """Every tip's score for the query, best first (ties in topic order)."""
