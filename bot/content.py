@@ -59,26 +59,24 @@ _STOP_TEXT = """a about am an and any are as at be backward backwards best can c
     doing for from get go going good had has have how i im in into is it its just me my of on or
     please reverse retro run running runs should so some tell that the there this tip tips to
     use using was what when which while who why will with would you your
-    hi hey hello ok okay lol pls plz thanks thx yeah yes really also like all keep"""
+    hi hey hello ok okay lol pls plz thanks thx yeah yes really also like all keep wear
+    wearing wat wot shud shld u ur r ya"""
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Words that say something hurts; any of them (not negated) sends the stop signs first.
-_PAIN_WORDS = frozenset(
-    """pain pains painful hurt hurts hurting sharp stabbing swollen swelling throbbing sprain
-    sprained twisted tweaked pulled pull twinge agony ouch""".split()
-)
+_PAIN_TEXT = """pain pains painful hurt hurts hurting sharp stabbing swollen swelling throbbing
+    sprain sprained twisted tweaked pulled pull twinge agony ouch"""
+_PAIN_WORDS = frozenset(_PAIN_TEXT.split())
 # Words that are pain only when a joint or bone is named ("sore knee", not "sore calves").
-_JOINT_ACHE_WORDS = frozenset("sore ache aches aching achy injury injured".split())
-_JOINTS = frozenset(
-    """knee knees kneecap ankle ankles hip hips spine wrist wrists elbow shoulder
-    shoulders foot feet heel heels toe toes bone joint joints""".split()
-)
+_JOINT_ACHE_WORDS = frozenset({"sore", "ache", "aches", "aching", "achy", "injury", "injured"})
+_JOINT_TEXT = """knee knees kneecap ankle ankles hip hips spine wrist wrists elbow shoulder
+    shoulders foot feet heel heels toe toes bone joint joints"""
+_JOINTS = frozenset(_JOINT_TEXT.split())
 # "back" is a body part only as "my back", "lower back"; otherwise it is the direction.
 _BACK_AS_BODY = frozenset({"my", "lower", "upper", "the"})
 # Words about falling, injury or danger: safety tips answer those before benefits.
-_RISK_WORDS = frozenset(
-    """fall falls fell falling trip tripped tripping injury injured injuries injure crash
-    unsafe dangerous danger risk risky scared afraid""".split()
-)
+_RISK_TEXT = """fall falls fell falling trip tripped tripping injury injured injuries injure crash
+    unsafe dangerous danger risk risky scared afraid"""
+_RISK_WORDS = frozenset(_RISK_TEXT.split())
 
 
 class ContentError(Exception):
@@ -788,9 +786,9 @@ class Content:
         if not rest:
             return []
         ranked = self._ranked(_Query(rest, pain=True, risk=True))
-        return [
-            tip for score, tip in ranked if score >= MIN_SCORE and tip.id != STOP_SIGNS_ID
-        ][:MAX_RELATED]
+        return [tip for score, tip in ranked if score >= MIN_SCORE and tip.id != STOP_SIGNS_ID][
+            :MAX_RELATED
+        ]
 
     def _ranked(self, asked: _Query) -> list[tuple[float, Tip]]:
         """Every tip's score for the query, best first (ties in topic order)."""

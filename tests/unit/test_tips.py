@@ -307,7 +307,7 @@ def test_a_typo_reaches_the_close_title_or_alias(
 
 
 def test_a_near_miss_of_a_different_word_is_not_a_typo(content: Content) -> None:
-    """"swimming" is not "swing", "hamstring" not "hearing": no loose fuzzy jumps."""
+    """ "swimming" is not "swing", "hamstring" not "hearing": no loose fuzzy jumps."""
     assert content.search("swimming").best is None
     assert "headphones" not in [t.id for t in content.search("hamstring pain").related]
 
