@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, TypeVar
 
+import numpy as np
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
@@ -649,54 +650,75 @@ def _joined(words: Sequence[str], vocabulary: frozenset[str]) -> list[str]:
     return out
 
 
-def _fuzzy(word: str, choices: Sequence[str], cutoff: float) -> float:
-    """Best typo-tolerant similarity of word to any choice; exact only for short words.
-
-    Edit distance with swapped letters as one edit (OSA), so "caloreis" is one typo from
-    "calories" while "swimming" stays far from "swing"."""
-    if word in choices:
-        return 100.0
-    if len(word) < 4 or not choices:
-        return 0.0
-    hit = process.extractOne(
-        word, choices, scorer=OSA.normalized_similarity, score_cutoff=cutoff / 100
-    )
-    return 100.0 * float(hit[1]) if hit is not None else 0.0
+_FUZZY_CUTOFF = 75.0  # similarity (0-100) below which a word is not a typo of another
 
 
-def _word_score(word: str, entry: _Entry) -> float:
-    """How well one query word matches a tip: its title and aliases first, tags, then its body."""
-    return max(
-        _fuzzy(word, entry.strong, 75),
-        _TAG_WEIGHT * _fuzzy(word, entry.tagged, 75),
-        _BODY_WEIGHT * (100.0 if word in entry.weak else 0.0),
-        100.0 * _STEM_WEIGHT * entry.stems.get(_stem(word), 0.0),
-    )
+class _Index:
+    """Every tip's words and phrases as arrays, so one query is scored against all tips in a
+    few vectorised rapidfuzz and numpy calls instead of thousands of Python-level ones.
 
+    A tip's score: half its best phrase similarity, half how many query words it covers.
+    Phrase: typos via ratio; a phrase inside a longer question scores high, a query that is
+    only part of a longer phrase lower (it is less specific). A word: its title and aliases
+    first (typo-tolerant, exact only for short words), then tags, stems, then the body.
+    """
 
-def _phrase_score(
-    query: str, words: frozenset[str], phrase: str, phrase_words: frozenset[str]
-) -> float:
-    """Whole-phrase similarity: typos via ratio; a phrase inside a longer question scores high,
-    a query that is only part of a longer phrase lower (it is less specific)."""
-    overlap = fuzz.token_set_ratio(query, phrase)
-    factor = 0.9 if phrase_words <= words else 0.75
-    return max(fuzz.ratio(query, phrase), factor * overlap)
+    def __init__(self, entries: Sequence[_Entry]) -> None:
+        self.size = len(entries)
+        phrases = [(p, words, wt, i) for i, e in enumerate(entries) for p, words, wt in e.phrases]
+        self.phrases = [p for p, _, _, _ in phrases]
+        self.phrase_words = [words for _, words, _, _ in phrases]
+        self.phrase_weight = np.array([wt for _, _, wt, _ in phrases], dtype=np.float64)
+        self.phrase_owner = np.array([i for _, _, _, i in phrases], dtype=np.intp)
+        self.vocabulary = sorted({w for e in entries for w in (*e.strong, *e.tagged)})
+        at = {w: k for k, w in enumerate(self.vocabulary)}
+        # weight of vocabulary word k for tip i: 1.0 title/alias, _TAG_WEIGHT tag, else 0
+        self.weights = np.zeros((len(self.vocabulary), self.size))
+        for i, e in enumerate(entries):
+            for w in e.tagged:
+                self.weights[at[w], i] = _TAG_WEIGHT
+            for w in e.strong:
+                self.weights[at[w], i] = 1.0
+        self.body: dict[str, np.ndarray] = {}
+        self.stems: dict[str, np.ndarray] = {}
+        for i, e in enumerate(entries):
+            for w in e.weak:
+                self.body.setdefault(w, np.zeros(self.size))[i] = _BODY_WEIGHT * 100.0
+            for stem, weight in e.stems.items():
+                row = self.stems.setdefault(stem, np.zeros(self.size))
+                row[i] = max(row[i], 100.0 * _STEM_WEIGHT * weight)
 
+    def scores(self, words: Sequence[str]) -> np.ndarray:
+        """Score (0-100) of every tip for the query words, in entry order."""
+        return 0.5 * self._phrases(words) + 0.5 * self._coverage(words)
 
-def _score(words: Sequence[str], entry: _Entry) -> float:
-    """Half best phrase similarity, half how many query words the tip covers."""
-    query = " ".join(words)
-    word_set = frozenset(words)
-    phrase = max(
-        (
-            weight * _phrase_score(query, word_set, text, text_words)
-            for text, text_words, weight in entry.phrases
-        ),
-        default=0.0,
-    )
-    coverage = sum(_word_score(w, entry) for w in words) / len(words)
-    return 0.5 * phrase + 0.5 * coverage
+    def _phrases(self, words: Sequence[str]) -> np.ndarray:
+        query = " ".join(words)
+        word_set = frozenset(words)
+        ratio = process.cdist([query], self.phrases, scorer=fuzz.ratio)[0]
+        overlap = process.cdist([query], self.phrases, scorer=fuzz.token_set_ratio)[0]
+        factor = np.array([0.9 if pw <= word_set else 0.75 for pw in self.phrase_words])
+        scored = self.phrase_weight * np.maximum(ratio, factor * overlap)
+        best = np.zeros(self.size)
+        np.maximum.at(best, self.phrase_owner, scored)
+        return best
+
+    def _coverage(self, words: Sequence[str]) -> np.ndarray:
+        similar: np.ndarray = 100.0 * process.cdist(
+            words,
+            self.vocabulary,
+            scorer=OSA.normalized_similarity,
+            score_cutoff=_FUZZY_CUTOFF / 100,
+            dtype=np.float64,
+        )
+        for row, word in enumerate(words):
+            if len(word) < 4:  # too short to tell a typo from another word: exact only
+                similar[row] = np.where(similar[row] == 100.0, 100.0, 0.0)
+        # per query word and tip: the best vocabulary match times that word's weight for the tip
+        typed = (similar[:, :, None] * self.weights[None, :, :]).max(axis=1)
+        none = np.zeros(self.size)
+        extra = [np.maximum(self.body.get(w, none), self.stems.get(_stem(w), none)) for w in words]
+        return np.maximum(typed, np.array(extra)).sum(axis=0) / len(words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -714,7 +736,8 @@ class Content:
             key=lambda t: (_KIND_RANK[t.kind], t.id != SAFETY_ID, t.id),
         )
         self._entries = [_entry(tip) for tip in self._topics]
-        self._vocabulary = frozenset(w for e in self._entries for w in (*e.strong, *e.tagged))
+        self._index = _Index(self._entries)
+        self._vocabulary = frozenset(self._index.vocabulary)
         # A query that is exactly a title or alias (filler words aside) names its tip.
         self._named = {
             phrase: entry.tip
@@ -794,10 +817,11 @@ class Content:
         """Every tip's score for the query, best first (ties in topic order)."""
         shift = {"safety": RISK_SHIFT, "benefit": -RISK_SHIFT} if asked.risk else {}
         words = _joined(asked.words, self._vocabulary)
+        scores = self._index.scores(words)
         scored = sorted(
             (
-                (_score(words, entry) + shift.get(entry.tip.kind, 0.0), index)
-                for index, entry in enumerate(self._entries)
+                (float(score) + shift.get(self._topics[index].kind, 0.0), index)
+                for index, score in enumerate(scores)
             ),
             key=lambda pair: (-pair[0], pair[1]),
         )
