@@ -718,7 +718,8 @@ class _Index:
         typed = (similar[:, :, None] * self.weights[None, :, :]).max(axis=1)
         none = np.zeros(self.size)
         extra = [np.maximum(self.body.get(w, none), self.stems.get(_stem(w), none)) for w in words]
-        return np.maximum(typed, np.array(extra)).sum(axis=0) / len(words)
+        total: np.ndarray = np.maximum(typed, np.array(extra)).sum(axis=0)
+        return total / len(words)
 
 
 # ---------------------------------------------------------------------------------------------
