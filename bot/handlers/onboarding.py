@@ -57,7 +57,7 @@ def step_prompt(step: str, user: User, content: Content) -> tuple[str, render.Ke
     if step == "time":
         row = [(label, cb("om", value)) for label, value in TIME_PRESETS]
         return msgs.ask_time(), render.keyboard(
-            [row, [("No reminders", cb("om", "off"))], _skip_row()]
+            [row, [(msgs.NO_REMINDERS, cb("om", "off"))], _skip_row()]
         )
     rows = [[(msgs.keep_zone(user.timezone), cb("os"))]]
     if not same_clock(user.timezone, "UTC", datetime.now(UTC).year):
@@ -160,29 +160,20 @@ async def on_onboarding_button(update: Update, context: Context, press: Press) -
         if press.action != "os" and STEP_OF_ACTION.get(press.action) != convo.step:
             await say(update, context, render.stale_button())
             return
+        label = _answer_label(deps.content, user, convo.step, press)
         if press.action != "os" and _apply(user, press.action, ":".join(press.args)) is None:
             await say(update, context, render.stale_button())
             return
-        await _echo_answer(update)
+        await _echo_answer(update, label)
         await _advance(update, context, repo, user, convo.step)
 
 
-async def _echo_answer(update: Update) -> None:
+async def _echo_answer(update: Update, label: str) -> None:
     """Show the pressed answer under its question and take the buttons away. Best effort:
     the choice is already applied, so a Telegram hiccup here must not stop the next step."""
     query = update.callback_query
     if query is None or not isinstance(query.message, Message):
         return
-    markup = query.message.reply_markup
-    label = next(
-        (
-            button.text
-            for row in (markup.inline_keyboard if markup else ())
-            for button in row
-            if button.callback_data == query.data
-        ),
-        "",
-    )
     try:
         await query.edit_message_text(
             msgs.answered(query.message.text_html, label), reply_markup=None
@@ -190,6 +181,20 @@ async def _echo_answer(update: Update) -> None:
     except TelegramError as exc:
         log.warning("Could not show the answer under a pressed question: %r", exc)
         await clear_buttons(update)
+
+
+def _answer_label(content: Content, user: User, step: str, press: Press) -> str:
+    """The label of the button pressed, from its payload (the message may not carry it)."""
+    value = ":".join(press.args)
+    if press.action == "os":
+        return msgs.keep_zone(user.timezone) if step == "zone" else msgs.SKIP
+    if press.action == "ot" and value in content.tracks:
+        return content.tracks[value].button
+    labels = {
+        "od": dict((digits, label) for label, digits in DAY_PRESETS),
+        "om": {"off": msgs.NO_REMINDERS} | dict((v, label) for label, v in TIME_PRESETS),
+    }
+    return labels.get(press.action, {}).get(value, value)
 
 
 def _typed_track(content: Content, text: str) -> str | None:

@@ -95,6 +95,7 @@ def ask_track(tracks: Sequence[tuple[str, str]]) -> str:
 
 
 SKIP = "Skip"  # the label of every step's skip button
+NO_REMINDERS = "No reminders"
 
 
 def answered(question_html: str, label: str) -> str:
