@@ -65,10 +65,12 @@ _STOP_TEXT = """a about am an and any are as at be backward backwards best can c
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Words that say something hurts; any of them (not negated) sends the stop signs first.
 _PAIN_TEXT = """pain pains painful hurt hurts hurting sharp stabbing swollen swelling throbbing
-    sprain sprained twisted tweaked pulled pull twinge agony ouch"""
+    sprain sprained twisted tweaked pulled pull twinge agony ouch puffy swells swelled inflamed
+    bruised"""
 _PAIN_WORDS = frozenset(_PAIN_TEXT.split())
 # Words that are pain only when a joint or bone is named ("sore knee", not "sore calves").
 _JOINT_ACHE_WORDS = frozenset({"sore", "ache", "aches", "aching", "achy", "injury", "injured"})
+_HURT_WORDS = _PAIN_WORDS | _JOINT_ACHE_WORDS
 _JOINT_TEXT = """knee knees kneecap ankle ankles hip hips spine wrist wrists elbow shoulder
     shoulders foot feet heel heels toe toes bone joint joints"""
 _JOINTS = frozenset(_JOINT_TEXT.split())
@@ -577,7 +579,7 @@ def _query(text: str) -> _Query:
     )
     pain = bool(said & _PAIN_WORDS) or bool(said & _JOINT_ACHE_WORDS and joint)
     # A negated pain word ("no pain") is not a topic either.
-    kept = [w for w, ok in live if ok or w not in _PAIN_WORDS | _JOINT_ACHE_WORDS]
+    kept = [w for w, ok in live if ok or w not in _HURT_WORDS]
     topic = [w for w in kept if w not in _STOP_WORDS]
     return _Query(topic or kept, pain, bool(said & (_RISK_WORDS | _PAIN_WORDS)))
 
@@ -592,6 +594,7 @@ class _Entry:
     tagged: tuple[str, ...]  # words only found in tags
     weak: frozenset[str]  # words of the body
     stems: Mapping[str, float]  # stems of title, alias and tag words, with their weight
+    written: frozenset[str]  # title, alias and tag words as written (no joined variants)
 
 
 _TAG_WEIGHT = 0.85  # a tag is a hint shared by several tips, an alias names one tip
@@ -602,9 +605,13 @@ def _entry(tip: Tip) -> _Entry:
     weighted = [(tip.title, 1.0), *((a, 1.0) for a in tip.aliases)]
     weighted += [(t, _TAG_WEIGHT) for t in tip.tags]
     phrases: dict[str, float] = {}
+    written: set[str] = set()
     for text, weight in weighted:
-        phrase = " ".join(_keywords(text))
-        if phrase:
+        words = _keywords(text)
+        written.update(words)
+        # Two words are also typed as one ("head torch", "headtorch"; "hi vis", "hivis").
+        variants = [" ".join(words), "".join(words)] if len(words) == 2 else [" ".join(words)]
+        for phrase in filter(None, variants):
             phrases[phrase] = max(weight, phrases.get(phrase, 0.0))
     strong = dict.fromkeys(w for p, wt in phrases.items() if wt == 1.0 for w in p.split())
     tagged = dict.fromkeys(w for p in phrases for w in p.split() if w not in strong)
@@ -617,6 +624,7 @@ def _entry(tip: Tip) -> _Entry:
         tuple(tagged),
         weak,
         stems,
+        frozenset(written),
     )
 
 
@@ -738,7 +746,8 @@ class Content:
         )
         self._entries = [_entry(tip) for tip in self._topics]
         self._index = _Index(self._entries)
-        self._vocabulary = frozenset(self._index.vocabulary)
+        # Words split by a phone are rejoined only into words the content itself uses.
+        self._vocabulary = frozenset(w for e in self._entries for w in e.written)
         # A query that is exactly a title or alias (filler words aside) names its tip.
         self._named = {
             phrase: entry.tip
@@ -806,7 +815,7 @@ class Content:
     def _related(self, asked: _Query) -> list[Tip]:
         """After the stop signs: the tips on what hurts ("shin pain" -> Shins), found by the
         words other than the pain words. "back" is the body part here, not the direction."""
-        rest = [w for w in asked.words if w not in _PAIN_WORDS | _JOINT_ACHE_WORDS | {"back"}]
+        rest = [w for w in asked.words if w not in _HURT_WORDS and w != "back"]
         if not rest:
             return []
         ranked = self._ranked(_Query(rest, pain=True, risk=True))

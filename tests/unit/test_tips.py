@@ -297,6 +297,8 @@ def test_falls_and_injury_rank_safety_above_benefits(content: Content, query: st
         ("wobbling", "falls-risk"),
         ("ear buds", "headphones"),
         ("back peddle", "backpedal"),
+        ("headtorch", "dark"),
+        ("hivis", "reflective-kit"),
     ],
 )
 def test_a_typo_reaches_the_close_title_or_alias(
