@@ -675,10 +675,19 @@ class _Index:
     def __init__(self, entries: Sequence[_Entry]) -> None:
         self.size = len(entries)
         phrases = [(p, words, wt, i) for i, e in enumerate(entries) for p, words, wt in e.phrases]
-        self.phrases = [p for p, _, _, _ in phrases]
-        self.phrase_words = [words for _, words, _, _ in phrases]
+        # Several tips share a tag: each distinct text is compared once, then spread back.
+        self.texts = list(dict.fromkeys(p for p, _, _, _ in phrases))
+        at_text = {text: k for k, text in enumerate(self.texts)}
+        self.text_of = np.array([at_text[p] for p, _, _, _ in phrases], dtype=np.intp)
+        self.text_words = [frozenset(text.split()) for text in self.texts]
+        self.multi = np.array([" " in text for text in self.texts])
+        self.multi_texts = [text for text, m in zip(self.texts, self.multi, strict=True) if m]
+        self.single_words = np.array(
+            [text if not m else "" for text, m in zip(self.texts, self.multi, strict=True)]
+        )
         self.phrase_weight = np.array([wt for _, _, wt, _ in phrases], dtype=np.float64)
-        self.phrase_owner = np.array([i for _, _, _, i in phrases], dtype=np.intp)
+        owners = [i for _, _, _, i in phrases]  # grouped: each tip's phrases are contiguous
+        self.phrase_start = np.array([owners.index(i) for i in range(self.size)], dtype=np.intp)
         self.vocabulary = sorted({w for e in entries for w in (*e.strong, *e.tagged)})
         at = {w: k for k, w in enumerate(self.vocabulary)}
         # weight of vocabulary word k for tip i: 1.0 title/alias, _TAG_WEIGHT tag, else 0
@@ -704,12 +713,24 @@ class _Index:
     def _phrases(self, words: Sequence[str]) -> np.ndarray:
         query = " ".join(words)
         word_set = frozenset(words)
-        ratio = process.cdist([query], self.phrases, scorer=fuzz.ratio)[0]
-        overlap = process.cdist([query], self.phrases, scorer=fuzz.token_set_ratio)[0]
-        factor = np.array([0.9 if pw <= word_set else 0.75 for pw in self.phrase_words])
-        scored = self.phrase_weight * np.maximum(ratio, factor * overlap)
-        best = np.zeros(self.size)
-        np.maximum.at(best, self.phrase_owner, scored)
+        ratio = process.cdist([query], self.texts, scorer=fuzz.ratio, dtype=np.float64)[0]
+        # token_set_ratio, computed in full only for phrases of several words: a one-word
+        # phrase is 100 when it is one of the query's words, else the ratio of the sorted
+        # query words against it (what token_set_ratio reduces to without shared words).
+        overlap = process.cdist(
+            [" ".join(sorted(word_set))], self.texts, scorer=fuzz.ratio, dtype=np.float64
+        )[0]
+        overlap[np.isin(self.single_words, list(word_set))] = 100.0
+        overlap[self.multi] = process.cdist(
+            [query], self.multi_texts, scorer=fuzz.token_set_ratio, dtype=np.float64
+        )[0]
+        factor = np.full(len(self.texts), 0.75)
+        for k in np.flatnonzero(overlap == 100.0):  # only there can the phrase be inside
+            if self.text_words[k] <= word_set:
+                factor[k] = 0.9
+        per_text = np.maximum(ratio, factor * overlap)
+        scored = self.phrase_weight * per_text[self.text_of]
+        best: np.ndarray = np.maximum.reduceat(scored, self.phrase_start)
         return best
 
     def _coverage(self, words: Sequence[str]) -> np.ndarray:
@@ -723,8 +744,13 @@ class _Index:
         for row, word in enumerate(words):
             if len(word) < 4:  # too short to tell a typo from another word: exact only
                 similar[row] = np.where(similar[row] == 100.0, 100.0, 0.0)
-        # per query word and tip: the best vocabulary match times that word's weight for the tip
-        typed = (similar[:, :, None] * self.weights[None, :, :]).max(axis=1)
+        # per query word and tip: the best vocabulary match times that word's weight for the
+        # tip, over the few vocabulary words similar enough to count
+        typed = np.zeros((len(words), self.size))
+        for row in range(len(words)):
+            near = np.flatnonzero(similar[row])
+            if near.size:
+                typed[row] = (similar[row, near, None] * self.weights[near]).max(axis=0)
         none = np.zeros(self.size)
         extra = [np.maximum(self.body.get(w, none), self.stems.get(_stem(w), none)) for w in words]
         total: np.ndarray = np.maximum(typed, np.array(extra)).sum(axis=0)
@@ -797,11 +823,11 @@ class Content:
         asked = _query(query[:200])
         if not asked.words:
             return SearchResult(None, [])
+        if asked.pain and STOP_SIGNS_ID in self.tips:
+            return SearchResult(self.tips[STOP_SIGNS_ID], [], related=self._related(asked))
         scored = self._ranked(asked)
         top = scored[0][0]
         fits = [(s, tip) for s, tip in scored if s >= MIN_SCORE]
-        if asked.pain and STOP_SIGNS_ID in self.tips:
-            return SearchResult(self.tips[STOP_SIGNS_ID], [], related=self._related(asked))
         named = self._named.get(" ".join(_joined(asked.words, self._vocabulary)))
         if named is not None:
             return SearchResult(named, [])
