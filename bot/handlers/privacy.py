@@ -11,6 +11,8 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import Press
 from bot.coach.export import ExportRow, sessions_csv
+from bot.coaching import workout_notes
+from bot.render.sessions import notes_text
 from bot.coach.types import Feeling
 from bot.coaching import local_now
 from bot.db.models import User, Workout
@@ -37,10 +39,13 @@ def export_row(w: Workout) -> ExportRow:
         feeling=Feeling(w.feeling) if w.feeling in FEELINGS else None,
         pain=w.pain,
         body_parts=tuple(p for p in w.body_parts.split(";") if p),
-        notes=w.notes,
+        notes=notes_text(workout_notes(w)),
         text=w.text,
-        plan_week=w.plan_week,
-        source=w.source,
+        forward_s=w.forward_s,
+        forward_m=w.forward_m,
+        reps=w.reps,
+        mode=w.mode,
+        sore=tuple(p for p in w.sore.split(";") if p),
     )
 
 
