@@ -278,8 +278,8 @@ def ask_new_feeling() -> str:
 
 
 def edited_session(summary: str, day: date | None = None) -> str:
-    when = f" ({day_label(day)})" if day is not None else ""
-    return f"✏️ Updated{when}: {summary}"
+    when = f"\n📅 {day_label(day)}" if day is not None else ""
+    return f"✏️ Updated: {summary}{when}"
 
 
 def ask_new_day() -> str:

@@ -43,6 +43,7 @@ def _block(duration_s: int | None, distance_m: float | None) -> list[dict[str, A
 def upgrade() -> None:
     with op.batch_alter_table("workouts", schema=None) as batch_op:
         batch_op.alter_column("notes", new_column_name="old_notes")
+    with op.batch_alter_table("workouts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("forward_s", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("forward_m", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("reps", sa.Integer(), nullable=True))
@@ -86,6 +87,7 @@ def upgrade_rows_note(codes: Any) -> str:
 def downgrade() -> None:
     with op.batch_alter_table("workouts", schema=None) as batch_op:
         batch_op.alter_column("notes", new_column_name="note_codes")
+    with op.batch_alter_table("workouts", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("notes", sa.String(length=1000), nullable=False, server_default="")
         )
