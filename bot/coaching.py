@@ -77,9 +77,7 @@ def target_draft(target: WeekTarget, text: str) -> LogDraft:
     modes = [p.mode for b in target.blocks for p in b.parts if p.backward]
     mode = modes[0] if modes else Mode.RUN
     part = Part(Direction.BACKWARD, mode, seconds=float(target.min_s))
-    return LogDraft(
-        text=text, duration_s=target.min_s, mode=mode.value, blocks=(Block((part,)),)
-    )
+    return LogDraft(text=text, duration_s=target.min_s, mode=mode.value, blocks=(Block((part,)),))
 
 
 def fact(w: Workout) -> SessionFact:

@@ -23,12 +23,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
-
-from collections.abc import Mapping
 from datetime import date
+from typing import Literal
 
 from bot.coach.sessions import Direction, totals
 from bot.coach.structure import Piece, Reading, read_blocks
@@ -167,6 +165,10 @@ def _fraction(match: re.Match[str]) -> str:
 
 # speech-to-text: "two an a half minutes"
 _AN_A_HALF = re.compile(r"\ban\s+a\s+half\b", _FLAGS)
+_SLASH_FRACTION = re.compile(
+    r"(?<![0-9/])(?P<f>1/2|1/4|3/4)(?=\s*(?:an?\s+)?(?:hours?|hrs?|h\b|min|mile|km))", _FLAGS
+)
+_SLASH_VALUE = {"1/2": "0.5", "1/4": "0.25", "3/4": "0.75"}
 
 
 def _normalize(text: str) -> str:
@@ -174,6 +176,7 @@ def _normalize(text: str) -> str:
     text = _FRACTION.sub(_fraction, text)
     text = unicodedata.normalize("NFKC", text).lower().translate(_CHAR_MAP)
     text = _AN_A_HALF.sub("and a half", correct(text))
+    text = _SLASH_FRACTION.sub(lambda m: _SLASH_VALUE[m["f"]], text)
     text = _LEADING_DOT.sub("0.", text)
     text = _TIMES_SIGN.sub("x", text)
     text = _NUMBER_WORD.sub(_number_word, text)
@@ -210,6 +213,9 @@ _DURATION = re.compile(
   | (?P<m>{_NUM}) \s* {_MIN} (?![a-z])                                # 3 min
     (?: \s* (?:and\s+)? (?P<ms>[0-9]{{1,2}}(?:\.[0-9]+)?) \s* {_SEC} (?![a-z])  # ... 30 s
       | (?P<msb>[0-9]{{2}}) {_END}                                      # ... "2min30"
+      | \s+ (?P<msc>[0-5][0-9]) {_END}                                  # ... "1 min 45"
+        (?!\s*(?:x\b|times|reps?|sets?|rounds?|laps?|goes|m\b|k\b|km|mi\b|yards?|metres?
+                |meters?|[a-z]*\s*(?:sprints|backpedals)))
     )?
   | (?P<mm>[0-9]{{1,2}}) \s* m \s* (?P<mms>[0-9]{{1,2}}) \s* {_SEC} (?![a-z])  # "1m30s"
   | (?P<s>{_NUM}) \s* {_SEC} (?![a-z])                                # 90 s
@@ -254,6 +260,12 @@ _REST_AFTER = re.compile(
     _FLAGS,
 )
 _REST_BEFORE = re.compile(rf"\b{_REST}\s*(?:of|:|=|-)?\s*$", _FLAGS)
+# "30 min bike", "10 min of core": other training, neither backward nor forward running
+_OTHER_SPORT_AFTER = re.compile(
+    r"\s*(?:of\s+)?(?:on\s+the\s+)?(?:bike|biking|cycl\w*|spin(?:ning)?|swim\w*|rowing|row"
+    r"|weights|yoga|core|stretch\w*|pilates|skipping|rope)\b",
+    _FLAGS,
+)
 _FORWARD_AFTER = re.compile(rf"\s*(?:of\s+)?(?:easy\s+)?{_FORWARD_WORD}\b", _FLAGS)
 _FORWARD_BEFORE = re.compile(rf"\b{_FORWARD_WORD}\s*(?:of|:|=|-)?\s*$", _FLAGS)
 # "3 laps", "2 laps of 200m": a track lap is 400 m unless the user says otherwise
@@ -288,6 +300,7 @@ class _Amount:
     reps: int | None = None
     rep_s: int | None = None
     forward: bool = False  # next to "forward", "warm-up", "cool-down"
+    tail: bool = False  # reps written after the amount: "30s x 6"
     unit_value: float = 0.0  # one repetition
 
 
@@ -320,7 +333,7 @@ def _duration_seconds(match: re.Match[str]) -> float:
         minutes = _opt(match["hm"] or match["hmb"])
         return _number(match["h"]) * 3600 + minutes * 60 + _opt(match["hs"])
     if match["m"] is not None:
-        return _number(match["m"]) * 60 + _opt(match["ms"] or match["msb"])
+        return _number(match["m"]) * 60 + _opt(match["ms"] or match["msb"] or match["msc"])
     if match["mm"] is not None:
         return int(match["mm"]) * 60 + int(match["mms"])
     return _number(match["s"])
@@ -369,6 +382,8 @@ def _counts(text: str, start: int, single: _Single, end: int) -> bool:
         return False
     if single.clock and (_CLOCK_TIME_BEFORE.search(before) or _CLOCK_TIME_AFTER.match(text, end)):
         return False
+    if _OTHER_SPORT_AFTER.match(text, end):
+        return False
     return not (_REST_AFTER.match(text, end) or _REST_BEFORE.search(before))
 
 
@@ -382,6 +397,7 @@ def _amount_at(text: str, pos: int) -> _Amount | None:
     start = pos - 1 if negative else pos
     reps: int | None = None
     single: _Single | None = None
+    from_tail = False
     if laps := _LAPS.match(text, pos):
         reps = int(laps["n"])
         length = float(laps["len"]) if laps["len"] else LAP_M
@@ -395,6 +411,7 @@ def _amount_at(text: str, pos: int) -> _Amount | None:
             return None
         if tail := _INTERVAL_TAIL.match(text, single.end):
             reps = int(tail["reps"])
+            from_tail = True
             single = _Single(single.kind, single.value, tail.end(), single.clock)
     end = single.end
     value, rep_s = single.value, None
@@ -417,6 +434,7 @@ def _amount_at(text: str, pos: int) -> _Amount | None:
         reps=reps or None,
         rep_s=rep_s,
         forward=_forward(text, start, end),
+        tail=from_tail,
         unit_value=unit_value,
     )
 
@@ -454,9 +472,7 @@ def _fragment(text: str, amount: _Amount) -> str:
 
 def _rep_s(reading: Reading) -> int | None:
     """The one repeated backward time, when every repeated backward part has the same."""
-    lengths = {
-        p.seconds for b in reading.blocks if b.rounds > 1 for p in b.parts if p.backward
-    }
+    lengths = {p.seconds for b in reading.blocks if b.rounds > 1 for p in b.parts if p.backward}
     if len(lengths) != 1:
         return None
     only = lengths.pop()
@@ -469,9 +485,10 @@ def _check(text: str, counted: list[_Amount]) -> ParseError | None:
         return ParseError("not_positive", _fragment(text, negative))
     for kind, limit in (("time", MAX_DURATION_S), ("distance", MAX_DISTANCE_M)):
         of_kind = [a for a in counted if a.kind == kind]
-        if any(not math.isfinite(a.value) for a in of_kind) or sum(
-            a.value for a in of_kind
-        ) > limit * 2:
+        if (
+            any(not math.isfinite(a.value) for a in of_kind)
+            or sum(a.value for a in of_kind) > limit * 2
+        ):
             worst = max(of_kind, key=lambda a: a.value)
             return ParseError("absurd", _fragment(text, worst))
     return None
@@ -496,6 +513,7 @@ def _totals(
             role="forward" if a.forward else "back",
             reps=a.reps,
             total=a.total,
+            tail=a.tail,
         )
         for a in counted
         if not (a.total and len([b for b in counted if b.kind == a.kind]) > 1)
@@ -588,7 +606,8 @@ _RED_FLAGS: tuple[tuple[RedFlag, re.Pattern[str], bool], ...] = (
     (
         "chest pain",
         re.compile(
-            r"\b(?:chest\s+(?:pains?|tight(?:ness)?|hurts?|hurting|pressure)"
+            r"\b(?:chest\s+(?:(?:felt|feels|was|is|got|went)\s+)?(?:pains?|tight(?:ness)?|hurts?"
+            r"|hurting|pressure)"
             r"|tight(?:ness)?\s+(?:in\s+(?:my\s+|the\s+)?)?chest|pains?\s+in\s+(?:my\s+|the\s+)?chest)\b",
             _FLAGS,
         ),
@@ -657,7 +676,11 @@ _NEGATED_AFTER = re.compile(
     r"\s*[:=-]?\s*(?:free|gone|none|nil|0(?:\s*/\s*10)?(?![0-9.,/]))\b|\s+(?:is|was|has)\s+gone\b",
     _FLAGS,
 )
-_NEAR_MISS_BEFORE = re.compile(r"\b(?:almost|nearly)\s*$", _FLAGS)
+_NEAR_MISS_BEFORE = re.compile(
+    r"\b(?:almost|nearly|scared\s+of|afraid\s+of|worried\s+about|fear\s+of|nervous\s+about"
+    r"|without|no|never|didn'?t|did\s+not|not)\s*$",
+    _FLAGS,
+)
 _PLURAL = {
     "knee": "knees",
     "ankle": "ankles",
@@ -718,7 +741,7 @@ def _red_flags(text: str, clause: tuple[int, int], health: _Health) -> list[_Con
     for flag, pattern, locates in _RED_FLAGS:
         for match in pattern.finditer(text, *clause):
             near_miss = flag == "fall" and _NEAR_MISS_BEFORE.search(
-                text[max(clause[0], match.start() - 12) : match.start()]
+                text[max(clause[0], match.start() - 16) : match.start()]
             )
             if near_miss or _negated(text, clause[0], match.start(), match.end()):
                 continue
@@ -801,6 +824,8 @@ _FEELING_WORDS: dict[str, str] = {
     "strong": "great",
     "loved it": "great",
     "love it": "great",
+    "love this": "great",
+    "loved this": "great",
     "brilliant": "great",
     "excellent": "great",
     "superb": "great",
@@ -873,7 +898,15 @@ _FALSE_FRIEND = {
     "good": re.compile(r"\s+(?:morning|evening|afternoon|night)\b", _FLAGS),
     "hard": re.compile(r"\s+(?:ground|surface|floor|pavement|concrete|track|road)\b", _FLAGS),
     "strong": re.compile(r"\s+(?:winds?|breeze|sun|headwind)\b", _FLAGS),
+    "ok": re.compile(r"'?d\b|'?ed\b", _FLAGS),  # "physio ok'd it"
 }
+# "easy" is a feeling when felt ("felt easy", "pretty easy", "..., easy"), not a pace ("easy 6k")
+_EASY_FELT_BEFORE = re.compile(
+    r"\b(?:felt|feel|feels|feeling|was|is|it's|its|pretty|so|very|too|quite|really|fairly|and"
+    r"|super|nice)\s+$",
+    _FLAGS,
+)
+_EASY_AT_END = re.compile(r"[^a-z0-9]*$", _FLAGS)
 _EMOJI_FEELING: dict[str, Feeling] = {
     **dict.fromkeys("💪🔥😀😃😄😁🤩🥳🙌🚀", Feeling.GREAT),
     **dict.fromkeys("👍🙂😊😌", Feeling.GOOD),
@@ -885,6 +918,10 @@ _EMOJI_FEELING: dict[str, Feeling] = {
 def _false_friend(text: str, match: re.Match[str]) -> bool:
     word = match["word"]
     check = _FALSE_FRIEND.get(word)
+    if word == "easy":
+        before = text[max(0, match.start("word") - 12) : match.start("word")]
+        felt = _EASY_FELT_BEFORE.search(before) or _EASY_AT_END.fullmatch(text, match.end())
+        return not felt
     if check is None:
         return False
     if word == "well":

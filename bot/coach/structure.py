@@ -42,6 +42,7 @@ class Piece:
     role: Role = "back"
     reps: int | None = None  # from "6x30s", "30s x 6", "3 laps"
     total: bool = False
+    tail: bool = False  # the reps came after the amount ("1 min x10")
 
 
 @dataclass
@@ -59,7 +60,7 @@ _SEPARATOR = re.compile(
 _STRONG_BREAK = re.compile(r"[;\n:]|\.(?![0-9])|\b(?:then|after\s+that|followed\s+by)\b", _FLAGS)
 _BACK = re.compile(
     r"""
-    \b(?: backwards? | backward | bwd | bw | retro | reverse[ds]? | back-?pedal\w* | rückwärts
+    \b(?: backwards? | backward | bwd | bw | retro | reverse[ds]? | back[\s-]?pedal\w* | rückwärts
         | (?<!lower\s)(?<!upper\s)(?<!\bmy\s)(?<!\bgot\s)(?<!came\s)(?<!\bget\s)(?<!\bbe\s)
           (?<!going\s)(?<!\bwent\s)(?<!\bim\s)(?<!\bam\s)(?<!i'm\s)(?<!coming\s)(?<!\bis\s)
           back (?!\s*(?:pain|ache|hurt|sore|stiff|tight|is|was|felt|feels|home|on\s+track
@@ -71,16 +72,23 @@ _BACK = re.compile(
 _FORWARD = re.compile(
     r"\b(?<!looking\s)(?<!look\s)(?:forwards?|fwd|fw|frontwards|normal\s+direction)\b", _FLAGS
 )
-_WALK = re.compile(r"\b(?:walk\w*|hik(?:e|ed|ing)|stroll\w*|march\w*)\b", _FLAGS)
-_SPRINT = re.compile(r"\b(?:sprint\w*|dash\w*|back-?pedal\w*|shuttles?|strides?)\b", _FLAGS)
-_RUN = re.compile(r"\b(?:run|runs|ran|running|jog\w*|trot\w*|parkrun)\b", _FLAGS)
+_NOT_THE_WORK = r"(?!\s+(?:back\s+)?(?:recovery|between|rest)\b)"  # "90s walk recovery"
+_WALK = re.compile(rf"\b(?:walk\w*|hik(?:e|ed|ing)|stroll\w*|march\w*)\b{_NOT_THE_WORK}", _FLAGS)
+_SPRINT = re.compile(
+    rf"\b(?:sprint\w*|dash\w*|back[\s-]?pedal\w*|shuttles?|strides?)\b{_NOT_THE_WORK}", _FLAGS
+)
+_RUN = re.compile(rf"\b(?:run|runs|ran|running|jog\w*|trot\w*|parkrun)\b{_NOT_THE_WORK}", _FLAGS)
 # Words that make an undirected stretch an ordinary forward run.
 _ORDINARY = re.compile(
     r"\b(?:run|runs|ran|running|jog\w*|parkrun|marathon|half|tempo|long\s+run|warm[\s-]?up"
     r"|cool[\s-]?down)\b",
     _FLAGS,
 )
-_INCLUDES = re.compile(r"^\W*\w*\W*(?:incl\w*|inc|of\s+which|with(?:in)?|containing)\b", _FLAGS)
+_INCLUDES = re.compile(r"\W*(?:\w+\W+)?(?:incl\w*|inc|of\s+which|with(?:in)?|containing)\b", _FLAGS)
+# Next to backward work elsewhere, these make an undirected stretch forward ("10k easy").
+_FORWARD_HINT = re.compile(
+    r"\b(?:easy|tempo|race|steady|long|recovery\s+run|k\s+run|intervals?)\b", _FLAGS
+)
 _TRAILING = re.compile(
     r"""\s*(?:[),:.-]\s*)?
     (?: x \s* (?P<x>[0-9]{1,3}) | (?P<n>[0-9]{1,3}) \s* (?:x|times|rounds|reps|sets|goes)
@@ -94,20 +102,59 @@ _GROUP_HEAD = re.compile(
     _FLAGS,
 )
 _REP_WORDS = frozenset(
-    "backward backwards back reps rep sprints sprint backpedals backpedal shuttles shuttle "
-    "efforts effort runs intervals strides hill hills short quick fast flat flying max maximal "
-    "all out hard easy retro reverse x of each".split()
+    [
+        "backward",
+        "backwards",
+        "back",
+        "reps",
+        "rep",
+        "sprints",
+        "sprint",
+        "backpedals",
+        "backpedal",
+        "shuttles",
+        "shuttle",
+        "efforts",
+        "effort",
+        "runs",
+        "intervals",
+        "strides",
+        "hill",
+        "hills",
+        "short",
+        "quick",
+        "fast",
+        "flat",
+        "flying",
+        "max",
+        "maximal",
+        "all",
+        "out",
+        "hard",
+        "easy",
+        "retro",
+        "reverse",
+        "x",
+        "of",
+        "each",
+    ]
 )
 _LEAD = re.compile(r"(?P<n>[0-9]{1,3})(?P<words>(?:\s+[a-z-]+){0,4}?)\s*[,:]?\s*$", _FLAGS)
+_CHAIN = re.compile(r"[\sa-z]*?(?:[/+&][\sa-z]*)?", _FLAGS)  # words, or a "/" between
 _EACH = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+rep)\b", _FLAGS)
 
 
-def _nearest(text: str, lo: int, hi: int, a_start: int, a_end: int) -> Direction | None:
+def _nearest(
+    text: str, lo: int, hi: int, a_start: int, a_end: int, before_first: bool = False
+) -> Direction | None:
+    """The closest direction word; on a tie the word after the amount ("1 min back"), or the
+    word before when the log writes directions first ("backward 1 min forward 1 min")."""
     best: tuple[int, int, Direction] | None = None
     for pattern, direction in ((_BACK, Direction.BACKWARD), (_FORWARD, Direction.FORWARD)):
         for m in pattern.finditer(text, lo, hi):
             gap = max(m.start() - a_end, a_start - m.end(), 0)
-            key = (gap, 0 if m.start() >= a_end else 1, direction)
+            after = m.start() >= a_end
+            key = (gap, 0 if after != before_first else 1, direction)
             if best is None or key[:2] < best[:2]:
                 best = key
     return best[2] if best else None
@@ -169,6 +216,20 @@ def _rounds_of(text: str, pieces: list[Piece]) -> list[int]:
                     rounds[j], group[j] = n, members[0]
                 taken.append((tail.start(), tail.end()))
             break
+    # "backward 1 min forward 1 min x10": a tail on the last of a chain repeats the chain
+    for i, p in enumerate(pieces):
+        if not p.tail or not i:
+            continue
+        j = i
+        while (
+            j > 0
+            and rounds[j - 1] == 1
+            and _CHAIN.fullmatch(text, pieces[j - 1].end, pieces[j].start)
+        ):
+            j -= 1
+        for k in range(j, i):
+            rounds[k], group[k] = rounds[i], j
+        group[i] = j
     # "ten 20 m backpedals", "8 backward sprints of 15 m", "12 reps, 10 metres each"
     for i, p in enumerate(pieces):
         if rounds[i] != 1:
@@ -182,8 +243,14 @@ def _rounds_of(text: str, pieces: list[Piece]) -> list[int]:
         words = lead["words"].split()
         if not all(w in _REP_WORDS for w in words):
             continue
-        if words and words[-1] != "of" and not _EACH.match(text, p.end) and not (
-            set(words) & {"reps", "rep", "sprints", "backpedals", "shuttles", "efforts", "strides"}
+        if (
+            words
+            and words[-1] != "of"
+            and not _EACH.match(text, p.end)
+            and not (
+                set(words)
+                & {"reps", "rep", "sprints", "backpedals", "shuttles", "efforts", "strides"}
+            )
         ):
             continue
         n = int(lead["n"])
@@ -212,9 +279,16 @@ def read_blocks(words: str, pieces: list[Piece], assume: Direction | None = None
     if not pieces:
         return reading
     spans = _stretches(words, pieces)
+    first_word = min(
+        (m.start() for pat in (_BACK, _FORWARD) for m in pat.finditer(words, spans[0][0])),
+        default=len(words),
+    )
+    before_first = first_word < pieces[0].start
     directions: list[Direction | None] = []
     for p, (lo, hi) in zip(pieces, spans, strict=True):
-        d = Direction.FORWARD if p.role == "forward" else _nearest(words, lo, hi, p.start, p.end)
+        # "cool-down 5 min backwards": a direction word beats the warm-up/cool-down context
+        d = _nearest(words, lo, hi, p.start, p.end, before_first)
+        d = d or (Direction.FORWARD if p.role == "forward" else None)
         directions.append(d)
     named = [d for d in directions if d is not None]
     has_back = Direction.BACKWARD in named
@@ -222,10 +296,16 @@ def read_blocks(words: str, pieces: list[Piece], assume: Direction | None = None
         if directions[i] is not None:
             continue
         ordinary = bool(_ORDINARY.search(words, lo, hi))
+        p = pieces[i]
+        back_kinds = {
+            q.kind for q, d in zip(pieces, directions, strict=True) if d is Direction.BACKWARD
+        }
+        far = p.kind == "distance" and p.value * (p.reps or 1) >= 1000
         if assume is not None:
             directions[i] = assume
         elif named:
-            if ordinary and has_back:
+            hint = ordinary or _FORWARD_HINT.search(words, lo, hi)
+            if has_back and (hint or (far and p.kind not in back_kinds)):
                 directions[i] = Direction.FORWARD
             else:
                 before = [d for d in directions[:i] if d is not None]
@@ -238,7 +318,7 @@ def read_blocks(words: str, pieces: list[Piece], assume: Direction | None = None
                 directions[i] = Direction.FORWARD
             else:
                 directions[i] = Direction.BACKWARD
-                if pieces[i].kind == "distance" and pieces[i].value * (pieces[i].reps or 1) >= 1000:
+                if far:
                     reading.far_undirected = True
     whole_mode = _mode(words, 0, len(words))
     keys = _rounds_of(words, pieces)

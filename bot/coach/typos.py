@@ -48,6 +48,13 @@ _KNOWN = frozenset(VOCABULARY)
 _KEEP = frozenset(
     {
         "spring",
+        "sprain",
+        "sprains",
+        "sprained",
+        "strain",
+        "stride",
+        "sorted",
+        "second",
         "splints",
         "splint",
         "springs",
@@ -87,11 +94,16 @@ def correct_word(word: str) -> str:
     """The vocabulary word meant by `word`, or `word` itself."""
     if word in _KNOWN or word in _KEEP:
         return word
-    limit = 1 if len(word) <= 8 else 2
-    found = process.extractOne(word, VOCABULARY, scorer=OSA.distance, score_cutoff=limit)
-    if found is None or found[0][0] != word[0]:
+    limit = 1 if len(word) <= 5 else 2
+    found = process.extract(word, VOCABULARY, scorer=OSA.distance, score_cutoff=limit, limit=3)
+    found = [f for f in found if f[0][0] == word[0]]
+    if not found:
         return word
-    return found[0]
+    best = min(f[1] for f in found)
+    choices = {f[0] for f in found if f[1] == best}
+    if best > 1 and len({c[:5] for c in choices}) > 1:
+        return word  # two different words equally far: not sure enough to change it
+    return sorted(choices, key=len, reverse=True)[0]
 
 
 def correct(text: str) -> str:

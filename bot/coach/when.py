@@ -13,8 +13,19 @@ from datetime import date
 MAX_DAYS_BACK = 14
 _FLAGS = re.VERBOSE | re.ASCII
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_SHORT = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3,
-                  "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
+_WEEKDAY_SHORT = {
+    "mon": 0,
+    "tue": 1,
+    "tues": 1,
+    "wed": 2,
+    "weds": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+}
 _WEEKDAY = (
     r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|(?<=on\s)(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\b)"

@@ -82,9 +82,7 @@ async def on_message(update: Update, context: Context) -> None:
     await say(update, context, render.not_understood())
 
 
-async def _answer(
-    update: Update, context: Context, repo: Repo, user: User, intent: Intent
-) -> None:
+async def _answer(update: Update, context: Context, repo: Repo, user: User, intent: Intent) -> None:
     content = get_deps(context).content
     today = log.user_today(user)
     if intent == "thanks":

@@ -415,7 +415,9 @@ def question_buttons(question: Question, nonce: str, today: date) -> render.Keyb
     if question == "day":
         days = render.sessions.day_choices(today)
         rows = [days[:2], days[2:5], days[5:]]
-        return render.keyboard([[(label, cb("aq", nonce, back)) for label, back in r] for r in rows])
+        return render.keyboard(
+            [[(label, cb("aq", nonce, back)) for label, back in r] for r in rows]
+        )
     choices = render.sessions.QUESTION_BUTTONS[question]
     return render.keyboard([[(label, cb("aq", nonce, value)) for label, value in choices]])
 
@@ -487,8 +489,10 @@ async def _settle(
         await repo.commit()
         await say(update, context, render.parse_error(result.code))
         return
-    if result.duration_s is None and result.distance_m is None and (
-        answers.get("direction") == "forward" or "forward_only" in answers
+    if (
+        result.duration_s is None
+        and result.distance_m is None
+        and (answers.get("direction") == "forward" or "forward_only" in answers)
     ):
         await set_pending(repo, user, None)
         await repo.commit()

@@ -11,13 +11,12 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import Press
 from bot.coach.export import ExportRow, sessions_csv
-from bot.coaching import workout_notes
-from bot.render.sessions import notes_text
 from bot.coach.types import Feeling
-from bot.coaching import local_now
+from bot.coaching import local_now, workout_notes
 from bot.db.models import User, Workout
 from bot.handlers.common import Context, get_deps, ids, load_user, say
 from bot.render import privacy as msgs
+from bot.render.sessions import notes_text
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,8 @@ def today_answer(
     if target is not None:
         return (
             f"Today is a training day (week {week} · {_e(target.phase)}).\n"
-            f"{_e(target.workout)}\nBackward time: <b>{format_range(target.min_s, target.max_s)}</b>"
+            f"{_e(target.workout)}\n"
+            f"Backward time: <b>{format_range(target.min_s, target.max_s)}</b>"
             "\n\nTell me how it went when you're done, like <code>did 3 min backwards</code>."
         )
     if next_day is None or next_target is None:
@@ -53,4 +54,7 @@ def offer_target(summary: str, rest_day: bool) -> str:
 
 
 def already_logged(summary: str) -> str:
-    return f"You've already logged today: {summary}. Anything else, tell me like <code>/log 2 min</code>."
+    return (
+        f"You've already logged today: {summary}. "
+        "Anything else, tell me like <code>/log 2 min</code>."
+    )

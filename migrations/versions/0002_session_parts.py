@@ -55,8 +55,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("notes", sa.JSON(), nullable=True))
     conn = op.get_bind()
     rows = conn.execute(
-        sa.select(_workouts.c.id, _workouts.c.duration_s, _workouts.c.distance_m,
-                  _workouts.c.old_notes)
+        sa.select(
+            _workouts.c.id, _workouts.c.duration_s, _workouts.c.distance_m, _workouts.c.old_notes
+        )
     ).all()
     for wid, duration_s, distance_m, old in rows:
         blocks = _block(duration_s, distance_m)
@@ -92,8 +93,10 @@ def downgrade() -> None:
             sa.Column("notes", sa.String(length=1000), nullable=False, server_default="")
         )
     codes = sa.table(
-        "workouts", sa.column("id", sa.Integer), sa.column("note_codes", sa.JSON),
-        sa.column("notes", sa.String)
+        "workouts",
+        sa.column("id", sa.Integer),
+        sa.column("note_codes", sa.JSON),
+        sa.column("notes", sa.String),
     )
     conn = op.get_bind()
     for wid, value in conn.execute(sa.select(codes.c.id, codes.c.note_codes)).all():
