@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from bot.coach.sessions import Direction, totals
 from bot.coach.structure import Piece, Reading, read_blocks
@@ -1057,22 +1057,23 @@ def parse_log(
         days_ago = int(chosen)
     elif day.unclear:
         questions.append("day")
-    draft = _read_words(raw, words)
-    return LogDraft(
-        **{
-            **draft.__dict__,
-            "duration_s": found.duration_s,
-            "distance_m": found.distance_m,
-            "reps": found.reps,
-            "rep_s": found.rep_s,
-            "forward_s": found.forward_s,
-            "forward_m": found.forward_m,
-            "mode": found.mode,
-            "blocks": tuple(reading.blocks),
-            "days_ago": days_ago,
-            "questions": tuple(dict.fromkeys(questions)),
-        }
+    return _read_words(
+        raw,
+        words,
+        duration_s=found.duration_s,
+        distance_m=found.distance_m,
+        reps=found.reps,
+        rep_s=found.rep_s,
+        forward_s=found.forward_s,
+        forward_m=found.forward_m,
+        mode=found.mode,
+        blocks=tuple(reading.blocks),
+        days_ago=days_ago,
+        questions=tuple(dict.fromkeys(questions)),
     )
+
+
+_METRES_LIKELY = re.compile(r"sprint|backpedal|shuttle|x\s*[0-9]|[0-9]\s*x|reps?\b|laps?\b", _FLAGS)
 
 
 def _small_metres(norm: str) -> bool:
@@ -1080,7 +1081,7 @@ def _small_metres(norm: str) -> bool:
     matches = list(_SMALL_M.finditer(norm))
     if len(matches) != 1:
         return False
-    if re.search(r"sprint|backpedal|shuttle|x\s*[0-9]|[0-9]\s*x|reps?\b|laps?\b", norm):
+    if _METRES_LIKELY.search(norm):
         return False
     return 1 <= int(matches[0]["n"]) <= 20
 
@@ -1097,12 +1098,14 @@ def read_note(text: str) -> LogDraft:
     return _read_words(raw, words)
 
 
-def _read_words(raw: str, words: str) -> LogDraft:
+def _read_words(raw: str, words: str, **session: Any) -> LogDraft:
+    """The words' part of a draft (feeling, pain, notes); `session` holds the amounts' part."""
     health = _health(words)
     surface = _surface(words)
     notes: list[Note] = [("surface", surface)] if surface else []
     notes += _soreness_notes(health.sore)
     return LogDraft(
+        **session,
         text=raw,
         feeling=_feeling(_mask(words, health.status_spans)),
         pain=health.pain,

@@ -144,30 +144,49 @@ _CHAIN = re.compile(r"[\sa-z]*?(?:[/+&][\sa-z]*)?", _FLAGS)  # words, or a "/" b
 _EACH = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+rep)\b", _FLAGS)
 
 
+_Word = tuple[int, int, Direction]
+
+
+def _direction_words(text: str) -> list[_Word]:
+    words = [(m.start(), m.end(), Direction.BACKWARD) for m in _BACK.finditer(text)]
+    words += [(m.start(), m.end(), Direction.FORWARD) for m in _FORWARD.finditer(text)]
+    return words
+
+
 def _nearest(
-    text: str, lo: int, hi: int, a_start: int, a_end: int, before_first: bool = False
+    found: list[_Word], lo: int, hi: int, a_start: int, a_end: int, before_first: bool = False
 ) -> Direction | None:
     """The closest direction word; on a tie the word after the amount ("1 min back"), or the
     word before when the log writes directions first ("backward 1 min forward 1 min")."""
     best: tuple[int, int, Direction] | None = None
-    for pattern, direction in ((_BACK, Direction.BACKWARD), (_FORWARD, Direction.FORWARD)):
-        for m in pattern.finditer(text, lo, hi):
-            gap = max(m.start() - a_end, a_start - m.end(), 0)
-            after = m.start() >= a_end
-            key = (gap, 0 if after != before_first else 1, direction)
-            if best is None or key[:2] < best[:2]:
-                best = key
+    for start, end, direction in found:
+        if start < lo or end > hi:
+            continue
+        gap = max(start - a_end, a_start - end, 0)
+        after = start >= a_end
+        key = (gap, 0 if after != before_first else 1, direction)
+        if best is None or key[:2] < best[:2]:
+            best = key
     return best[2] if best else None
 
 
-def _mode(text: str, lo: int, hi: int) -> Mode | None:
-    if _SPRINT.search(text, lo, hi):
-        return Mode.SPRINT
-    if _WALK.search(text, lo, hi):
-        return Mode.WALK
-    if _RUN.search(text, lo, hi):
-        return Mode.RUN
+_MODES = ((_SPRINT, Mode.SPRINT), (_WALK, Mode.WALK), (_RUN, Mode.RUN))
+
+
+def _mode_words(text: str) -> list[tuple[int, int, Mode]]:
+    return [(m.start(), m.end(), mode) for pat, mode in _MODES for m in pat.finditer(text)]
+
+
+def _mode_in(found: list[tuple[int, int, Mode]], lo: int, hi: int) -> Mode | None:
+    """Sprint over walk over run when a stretch names more than one."""
+    for start, end, mode in found:  # ordered by priority
+        if start >= lo and end <= hi:
+            return mode
     return None
+
+
+def _mode(text: str, lo: int, hi: int) -> Mode | None:
+    return _mode_in(_mode_words(text[lo:hi]), 0, hi - lo)
 
 
 def _stretches(words: str, pieces: list[Piece]) -> list[tuple[int, int]]:
@@ -279,15 +298,13 @@ def read_blocks(words: str, pieces: list[Piece], assume: Direction | None = None
     if not pieces:
         return reading
     spans = _stretches(words, pieces)
-    first_word = min(
-        (m.start() for pat in (_BACK, _FORWARD) for m in pat.finditer(words, spans[0][0])),
-        default=len(words),
-    )
+    found = _direction_words(words)
+    first_word = min((w[0] for w in found if w[0] >= spans[0][0]), default=len(words))
     before_first = first_word < pieces[0].start
     directions: list[Direction | None] = []
     for p, (lo, hi) in zip(pieces, spans, strict=True):
         # "cool-down 5 min backwards": a direction word beats the warm-up/cool-down context
-        d = _nearest(words, lo, hi, p.start, p.end, before_first)
+        d = _nearest(found, lo, hi, p.start, p.end, before_first)
         d = d or (Direction.FORWARD if p.role == "forward" else None)
         directions.append(d)
     named = [d for d in directions if d is not None]
@@ -320,7 +337,8 @@ def read_blocks(words: str, pieces: list[Piece], assume: Direction | None = None
                 directions[i] = Direction.BACKWARD
                 if far:
                     reading.far_undirected = True
-    whole_mode = _mode(words, 0, len(words))
+    modes = _mode_words(words)
+    whole_mode = _mode_in(modes, 0, len(words))
     keys = _rounds_of(words, pieces)
     for i in range(1, len(pieces)):
         single = keys[i] // 1000 == 1 and keys[i - 1] // 1000 == 1
@@ -343,9 +361,7 @@ def read_blocks(words: str, pieces: list[Piece], assume: Direction | None = None
         if values[i] <= 0:
             continue
         lo, hi = spans[i]
-        mode = _mode(words, lo, hi) or whole_mode or Mode.RUN
-        if directions[i] is Direction.FORWARD and mode is Mode.SPRINT and _BACK.search(words):
-            mode = _mode(words, lo, hi) or Mode.RUN
+        mode = _mode_in(modes, lo, hi) or whole_mode or Mode.RUN
         part = Part(
             direction=directions[i] or Direction.BACKWARD,
             mode=mode,
