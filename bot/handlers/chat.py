@@ -63,8 +63,16 @@ async def on_message(update: Update, context: Context) -> None:
         convo = await repo.get_conversation(user.id)
         handler = TEXT_FLOWS.get(convo.flow) if convo is not None else None
         if convo is not None and handler is not None:
-            if convo.flow in WAITING_FLOWS and _reads_like_session(convo.step, text[:MAX_TEXT]):
+            waiting = convo.flow in WAITING_FLOWS
+            if waiting and _reads_like_session(convo.step, text[:MAX_TEXT]):
                 await log.offer_from_text(update, context, repo, user, text[:MAX_TEXT])
+                prompt, markup = onboarding.step_prompt(convo.step, user, deps.content)
+                await say(update, context, prompt, markup)
+                return
+            small_talk = intent_of(text[:MAX_TEXT]) if waiting else None
+            if small_talk in ("thanks", "greeting", "today"):
+                # answered, then the step's question again: the step still waits
+                await _answer(update, context, repo, user, small_talk)
                 prompt, markup = onboarding.step_prompt(convo.step, user, deps.content)
                 await say(update, context, prompt, markup)
                 return

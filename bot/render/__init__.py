@@ -155,9 +155,14 @@ def session_summary(
             line = line.replace(" backward", " backward walk", 1)
     else:
         back = [x for x in (duration(duration_s) if duration_s else "", distance(distance_m)) if x]
-        total = f": <b>{' + '.join(back)}</b> backward" if back else ": nothing backward"
+        backward_parts = [p for b in blocks for p in b.parts if p.backward]
+        repeated = any(b.rounds > 1 for b in blocks if any(p.backward for p in b.parts))
+        total = f" (<b>{' + '.join(back)}</b> backward in all)" if back else ""
+        if len(backward_parts) <= 1 and not repeated:
+            total = ""  # the one backward part is already shown in bold
         rest = session_line(None, None, feeling, pain, body_parts)
-        line = sessions.parts_text(blocks) + total + (f" · {rest}" if rest else "")
+        line = sessions.parts_text(blocks, bold_backward=True) + total
+        line += f" · {rest}" if rest else ""
     words = sessions.notes_text(notes)
     return line + (f" · {e(words)}" if words else "")
 

@@ -74,15 +74,20 @@ def amount(seconds: float | None, metres: float | None) -> str:
     return " ".join(bits)
 
 
-def part_text(part: Part) -> str:
-    """'4 min backward', '6 km forward', '20 m backward sprint', '15 min backward walk'."""
+def part_text(part: Part, bold: bool = False) -> str:
+    """'4 min backward', '6 km forward', '20 m backward sprint', '15 min backward walk'.
+
+    HTML-safe (the words are ours); `bold` marks the amount of a backward part."""
     noun = _MODE_NOUN[part.mode.value]
-    words = f"{amount(part.seconds, part.metres)} {part.direction.value}"
+    how_much = amount(part.seconds, part.metres)
+    if bold and part.backward:
+        how_much = f"<b>{how_much}</b>"
+    words = f"{how_much} {part.direction.value}"
     return f"{words} {noun}" if noun else words
 
 
-def block_text(block: Block) -> str:
-    inner = " + ".join(part_text(p) for p in block.parts)
+def block_text(block: Block, bold: bool = False) -> str:
+    inner = " + ".join(part_text(p, bold) for p in block.parts)
     if block.rounds == 1:
         return inner
     return f"{block.rounds} × ({inner})" if len(block.parts) > 1 else f"{block.rounds} × {inner}"
@@ -93,9 +98,9 @@ def flip_label(part: Part) -> str:
     return f"{amount(part.seconds, part.metres)} {part.direction.value} → {other}"
 
 
-def parts_text(blocks: Sequence[Block]) -> str:
-    """The parts in order, escaped for HTML: '6 km forward, then 4 min backward'."""
-    return _e(", then ".join(block_text(b) for b in blocks))
+def parts_text(blocks: Sequence[Block], bold_backward: bool = False) -> str:
+    """The parts in order, as HTML: '6 km forward, then 4 min backward'."""
+    return ", then ".join(block_text(b, bold_backward) for b in blocks)
 
 
 def day_choices(today: date, count: int = 7) -> list[tuple[str, int]]:
