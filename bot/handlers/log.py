@@ -460,7 +460,8 @@ async def offer_from_text(
     await set_pending(repo, user, {**pending, "nonce": nonce})
     await repo.commit()
     markup = render.keyboard([[("✅ Log it", cb("ol", nonce)), ("No thanks", cb("on", nonce))]])
-    await say(update, context, render.offer_log(draft_summary(result)), markup)
+    day = user_today(user) - timedelta(days=result.days_ago) if result.days_ago else None
+    await say(update, context, render.offer_log(draft_summary(result), day), markup)
     return True
 
 

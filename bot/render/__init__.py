@@ -262,8 +262,9 @@ def feeling_not_understood() -> str:
     return "I didn't catch how it felt. Tap one of these, or type great, good, ok or hard."
 
 
-def offer_log(summary: str) -> str:
-    return f"Sounds like a session: {summary}. Shall I log it?"
+def offer_log(summary: str, day: date | None = None) -> str:
+    when = f" on {day_label(day)}" if day is not None else ""
+    return f"Sounds like a session{when}: {summary}. Shall I log it?"
 
 
 def offer_declined() -> str:

@@ -263,3 +263,18 @@ async def test_export_has_the_backward_and_forward_columns(bot: Harness) -> None
     assert (first["mode"], first["reps"], first["notes"]) == ("run", "", "sore calves")
     assert (second["distance_m"], second["reps"], second["mode"]) == ("200", "10", "sprint")
     assert second["local_date"] == (today() - timedelta(days=1)).isoformat()
+
+
+async def test_an_offer_for_an_earlier_day_names_the_day(bot: Harness) -> None:
+    [offer] = await bot.say("yesterday 8x15m backpedal, hammy tight")
+    assert f"Sounds like a session on {day_label(today() - timedelta(days=1))}" in offer.text
+    assert "8 × 15 m backward sprint" in offer.text and "tight hamstrings" in offer.text
+    [logged] = await bot.press(offer, "Log it")
+    [w] = await workouts(bot)
+    assert (w.local_date, w.distance_m, w.reps, w.sore) == (
+        today() - timedelta(days=1),
+        120.0,
+        8,
+        "hamstring",
+    )
+    assert logged.text.startswith("✅ Logged")
