@@ -16,6 +16,16 @@ _FLAGS = re.VERBOSE | re.IGNORECASE
 
 INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
+        "did_it",
+        re.compile(
+            r"""^\W*(?:i\s+)?(?:did\s+it|done(?:\s+it)?|all\s+done|finished(?:\s+it)?|completed(?:\s+it)?
+              | done\s+(?:and\s+dusted|for\s+today) | did\s+(?:today'?s|my)\s+(?:session|workout)
+              | session\s+done | workout\s+done)\b[\W\s]*(?:today|for\s+today)?[\W\s]*$
+              | ^\s*(?:✅|✔️?|☑️?)+\s*$""",
+            _FLAGS,
+        ),
+    ),
+    (
         "today",
         re.compile(
             r"""what'?s\s+(?:on|up|planned|the\s+plan)\b(?:\s+(?:for\s+)?(?:today|tonight))?
@@ -35,16 +45,6 @@ INTENTS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
             r"""how\s+(?:am\s+i|'?m\s+i|are\s+we)\s+(?:doing|getting\s+on|going)
               | how'?s\s+my\s+progress | my\s+progress | am\s+i\s+(?:improving|on\s+track)
               | how\s+far\s+(?:have\s+i|am\s+i)""",
-            _FLAGS,
-        ),
-    ),
-    (
-        "did_it",
-        re.compile(
-            r"""^\W*(?:i\s+)?(?:did\s+it|done(?:\s+it)?|all\s+done|finished(?:\s+it)?|completed(?:\s+it)?
-              | done\s+(?:and\s+dusted|for\s+today) | did\s+(?:today'?s|my)\s+(?:session|workout)
-              | session\s+done | workout\s+done)\b[\W\s]*(?:today|for\s+today)?[\W\s]*$
-              | ^\s*(?:✅|✔️?|☑️?)+\s*$""",
             _FLAGS,
         ),
     ),
