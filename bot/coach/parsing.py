@@ -16,6 +16,11 @@ Rules worth knowing, each pinned by tests/unit/test_parsing_corpus.py:
 - Feeling: the last feeling word wins ("tough but good" -> good); emoji count only when no
   word does; "ok"/"fine"/"good" right after a body part ("knees fine") is a body status.
 - Pain/soreness words attach body parts in the same clause, nearest word first.
+- Which amounts are backward or forward, walked, run or sprinted, and which repeat together
+  is structure.py's job; the day is when.py's; misspelled vocabulary is fixed by typos.py
+  before any pattern runs. What can't be settled (no direction, "5m", a far-off day, only
+  forward work) becomes a question on the draft, answered through `answers`.
+- Notes are codes (types.Note), rendered by render/sessions.py.
 """
 
 from __future__ import annotations
