@@ -37,18 +37,16 @@ TEXT_FLOWS: dict[str, FlowHandler] = {
 }
 # Flows whose answers are not sessions: a session told meanwhile gets the offer.
 WAITING_FLOWS = frozenset({"onboard", "settings"})
-# In the reminder-time step "7:30" is an answer; a session there names a unit or direction.
+# "7:30" or "mon wed fri 7:30" answers a step; a session there names a unit or a direction.
 _SESSION_WORDS = re.compile(
-    r"\b(?:min|mins|minutes?|secs?|seconds?|km|back\w*|retro|laps?|metres?|meters?)\b"
+    r"\b(?:min\w*|secs?|seconds?|km|back\w*|retro|reverse|laps?|metres?|meters?|miles?)\b"
     r"|[0-9](?:min|m|s|k|km)\b",
     re.IGNORECASE,
 )
 
 
-def _reads_like_session(step: str, text: str) -> bool:
-    if not looks_like_log(text):
-        return False
-    return step != "time" or bool(_SESSION_WORDS.search(text))
+def _reads_like_session(text: str) -> bool:
+    return bool(_SESSION_WORDS.search(text)) and looks_like_log(text)
 
 
 async def on_message(update: Update, context: Context) -> None:
@@ -64,7 +62,7 @@ async def on_message(update: Update, context: Context) -> None:
         handler = TEXT_FLOWS.get(convo.flow) if convo is not None else None
         if convo is not None and handler is not None:
             waiting = convo.flow in WAITING_FLOWS
-            if waiting and _reads_like_session(convo.step, text[:MAX_TEXT]):
+            if waiting and _reads_like_session(text[:MAX_TEXT]):
                 await log.offer_from_text(update, context, repo, user, text[:MAX_TEXT])
                 prompt, markup = onboarding.step_prompt(convo.step, user, deps.content)
                 await say(update, context, prompt, markup)

@@ -278,3 +278,13 @@ async def test_an_offer_for_an_earlier_day_names_the_day(bot: Harness) -> None:
         "hamstring",
     )
     assert logged.text.startswith("✅ Logged")
+
+
+async def test_a_days_and_time_answer_is_not_taken_for_a_session(bot: Harness) -> None:
+    await bot.say("/start")
+    [welcome] = bot.messages()[-1:]
+    await bot.press(welcome, welcome.button_texts()[0])
+    assert await conversation(bot) == ("onboard", "days")
+    replies = await bot.say("mon wed fri 7:30")
+    assert not any("Shall I log it?" in r.text for r in replies)
+    assert await workouts(bot) == []
