@@ -140,6 +140,7 @@ _REP_WORDS = frozenset(
     ]
 )
 _LEAD = re.compile(r"(?P<n>[0-9]{1,3})(?P<words>(?:\s+[a-z-]+){0,4}?)\s*[,:]?\s*$", _FLAGS)
+_ANY_DIGIT = re.compile(r"[0-9]")
 _CHAIN = re.compile(r"[\sa-z]*?(?:[/+&][\sa-z]*)?", _FLAGS)  # words, or a "/" between
 _EACH = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+rep)\b", _FLAGS)
 
@@ -204,6 +205,9 @@ def _rounds_of(text: str, pieces: list[Piece]) -> list[int]:
     """Rounds per piece (1 when not repeated) and group ids, from multipliers in the text."""
     rounds = [p.reps or 1 for p in pieces]
     group = list(range(len(pieces)))
+    no_multiplier = not _ANY_DIGIT.search(text) and "once" not in text and "twice" not in text
+    if no_multiplier and not any(p.tail for p in pieces):  # nothing left once amounts blank
+        return [r * 1000 + g for r, g in zip(rounds, group, strict=True)]
     taken: list[tuple[int, int]] = [(p.start, p.end) for p in pieces]
 
     def free(start: int, end: int) -> bool:
