@@ -182,8 +182,9 @@ async def record_session(
     """Store one session and work out what the coach says about it, in one unit of work."""
     today = local_now(user, now).date()
     await catch_up_plan(repo, content, user, today)
-    monday = plan.week_starting(today)
-    week_rows = await repo.workouts_between(user.id, monday, today)
+    day = today - timedelta(days=max(0, draft.days_ago))  # the day it happened
+    monday = plan.week_starting(day)  # a session from last week is judged in last week
+    week_rows = await repo.workouts_between(user.id, monday, min(today, monday + timedelta(6)))
     last_rows = await repo.workouts_between(
         user.id, monday - timedelta(days=7), monday - timedelta(days=1)
     )
@@ -197,7 +198,7 @@ async def record_session(
     feedback = coach_feedback(
         draft,
         target=target,
-        training_day=today_target(content, user, today) is not None,
+        training_day=today_target(content, user, day) is not None,
         week_before=[fact(r) for r in week_rows],
         last_week_backward_s=last_s,
         history_before=[fact(r) for r in history],
@@ -207,7 +208,7 @@ async def record_session(
     workout = Workout(
         user_id=user.id,
         logged_at=now,
-        local_date=today - timedelta(days=max(0, draft.days_ago)),
+        local_date=day,
         duration_s=draft.duration_s,
         distance_m=draft.distance_m,
         forward_s=draft.forward_s,

@@ -288,3 +288,14 @@ async def test_a_days_and_time_answer_is_not_taken_for_a_session(bot: Harness) -
     replies = await bot.say("mon wed fri 7:30")
     assert not any("Shall I log it?" in r.text for r in replies)
     assert await workouts(bot) == []
+
+
+async def test_a_session_from_last_week_is_counted_in_last_week(bot: Harness) -> None:
+    await log(bot, "3 min backwards")
+    last_week = today() - timedelta(days=today().weekday() + 1)  # last Sunday
+    back = (today() - last_week).days
+    reply = await log(bot, f"{back} days ago 2 min backwards")
+    assert f"Logged for {day_label(last_week)}" in reply.text
+    assert "5 min backward this week" not in reply.text
+    stored = {w.local_date: w.duration_s for w in await workouts(bot)}
+    assert stored == {today(): 180, last_week: 120}
