@@ -1,0 +1,170 @@
+"""The audio guide as a Telegram voice message: tones on a timeline, OGG/Opus.
+
+Each cue is a short tone pattern built with numpy and encoded once per process by
+libsndfile (soundfile) as Opus; one frame of encoded silence is kept too. A guide is then
+spliced from those ready packets (bot/ogg.py does the framing), so a 20-minute guide costs
+milliseconds instead of the seconds libopus needs to encode 20 minutes of mostly silence.
+Every chunk starts and ends in digital silence, so the decoder sees clean joins.
+
+numpy and soundfile are imported only when the first guide is built: most processes never
+build one, and both cost start-up time and memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot import ogg
+from bot.coach.guide import CUE_S, Cue, Guide
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+RATE = ogg.OPUS_RATE  # 48 kHz mono: Opus's native rate, so no resampling anywhere
+PEAK = 0.7
+CACHE_SIZE = 16
+
+# Each cue as notes: (frequency Hz, seconds, gap after in seconds). Rising = go backward,
+# falling = forward/rest, so the two switches are told apart by direction, not memory.
+NOTES: dict[Cue, tuple[tuple[float, float, float], ...]] = {
+    Cue.READY: ((880.0, 0.8, 0.0),),  # one soft bell: it is playing
+    Cue.PIP: ((988.0, 0.12, 0.0),),
+    Cue.BACK: ((880.0, 0.2, 0.0), (1109.0, 0.2, 0.0), (1319.0, 0.2, 0.0)),
+    Cue.FORWARD: ((1319.0, 0.2, 0.0), (1109.0, 0.2, 0.0), (880.0, 0.2, 0.0)),
+    Cue.HALFWAY: ((1175.0, 0.15, 0.1), (1175.0, 0.15, 0.0)),
+    Cue.TEN_LEFT: ((1568.0, 0.1, 0.075), (1568.0, 0.1, 0.075), (1568.0, 0.1, 0.0)),
+    Cue.DONE: ((880.0, 0.12, 0.0), (1109.0, 0.12, 0.0), (1319.0, 0.12, 0.0), (1760.0, 0.64, 0.0)),
+}
+
+
+def cue_samples(cue: Cue) -> npt.NDArray[np.float32]:
+    """One cue as float samples at RATE, exactly CUE_S[cue] long."""
+    import numpy as np
+
+    out = np.zeros(round(CUE_S[cue] * RATE), dtype=np.float32)
+    at = 0
+    for freq, seconds, gap in NOTES[cue]:
+        n = round(seconds * RATE)
+        t = np.arange(n, dtype=np.float64) / RATE
+        tone = np.sin(2 * np.pi * freq * t) + 0.25 * np.sin(4 * np.pi * freq * t)
+        attack = min(n, round(0.005 * RATE))
+        release = min(n - attack, round(0.03 * RATE))
+        env = np.ones(n)
+        env[:attack] = np.linspace(0.0, 1.0, attack)
+        if cue is Cue.READY or (cue is Cue.DONE and seconds > 0.5):
+            env *= np.exp(-3.0 * t / seconds)  # a bell that fades
+        env[n - release :] *= np.linspace(1.0, 0.0, release)
+        out[at : at + n] = (PEAK / 1.25) * tone * env
+        at += n + round(gap * RATE)
+    return out
+
+
+def encode_opus(samples: npt.NDArray[np.float32]) -> bytes:
+    """An OGG/Opus file from mono samples at RATE (libsndfile's encoder)."""
+    import soundfile as sf
+
+    buffer = io.BytesIO()
+    sf.write(buffer, samples, RATE, format="OGG", subtype="OPUS")
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Kit:
+    head: bytes
+    tags: bytes
+    pre_skip: int
+    silence: bytes  # one 20 ms packet of digital silence
+    cues: dict[Cue, tuple[bytes, ...]]
+
+
+_kit: Kit | None = None
+_kit_lock = threading.Lock()
+
+
+def _audio_packets(data: bytes) -> tuple[bytes, bytes, list[bytes]]:
+    packets = ogg.read_packets(data)
+    if len(packets) < 3 or not packets[1].startswith(ogg.OPUS_TAGS):
+        raise ogg.OggError("libsndfile wrote no Opus audio")
+    return packets[0], packets[1], packets[2:]
+
+
+def kit() -> Kit:
+    """The encoded sounds, made on first use and shared by every guide afterwards."""
+    global _kit
+    with _kit_lock:
+        if _kit is None:
+            import numpy as np
+
+            head, tags, quiet = _audio_packets(encode_opus(np.zeros(RATE, dtype=np.float32)))
+            silence = max(set(quiet), key=quiet.count)
+            if ogg.opus_samples(silence) != 960:
+                raise ogg.OggError("unexpected Opus frame size for silence")
+            pre_skip = ogg.opus_header(head).pre_skip
+            cues: dict[Cue, tuple[bytes, ...]] = {}
+            for cue in Cue:
+                cue_head, _, packets = _audio_packets(encode_opus(cue_samples(cue)))
+                if ogg.opus_header(cue_head).pre_skip != pre_skip:
+                    raise ogg.OggError("the encoder changed its pre-skip")
+                cues[cue] = tuple(packets)
+            _kit = Kit(head, tags, pre_skip, silence, cues)
+        return _kit
+
+
+def render(guide: Guide) -> bytes:
+    """The guide as OGG/Opus bytes, exactly guide.total_s long (to 1/48000 s)."""
+    k = kit()
+    total = round(guide.total_s * RATE)
+    packets: list[bytes] = []
+    position = 0  # 48 kHz samples emitted, before the pre-skip is taken off
+    silence_n = ogg.opus_samples(k.silence)
+    for sound in guide.sounds:
+        start = round(sound.at_s * RATE)
+        # A chunk's own encoder delay equals the stream's pre-skip, so a cue whose packets
+        # begin at `position` is heard at `position` once the pre-skip is trimmed.
+        while position + silence_n // 2 <= start:
+            packets.append(k.silence)
+            position += silence_n
+        for packet in k.cues[sound.cue]:
+            packets.append(packet)
+            position += ogg.opus_samples(packet)
+    while position < total + k.pre_skip:
+        packets.append(k.silence)
+        position += silence_n
+    return ogg.write_opus(k.head, k.tags, packets, total)
+
+
+@dataclass(frozen=True)
+class Voice:
+    data: bytes
+    duration_s: int  # whole seconds, as sendVoice takes it
+
+
+_cache: OrderedDict[Guide, Voice] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def voice(guide: Guide) -> Voice:
+    """The voice message for a guide, from a small cache keyed by its structure."""
+    with _cache_lock:
+        hit = _cache.get(guide)
+        if hit is not None:
+            _cache.move_to_end(guide)
+            return hit
+    made = Voice(render(guide), math.ceil(guide.total_s))
+    with _cache_lock:
+        _cache[guide] = made
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return made
+
+
+async def build_voice(guide: Guide) -> Voice:
+    """voice() in a worker thread, so the event loop keeps answering other users."""
+    return await asyncio.to_thread(voice, guide)
