@@ -96,7 +96,7 @@ class Guide:
     stretches: tuple[Stretch, ...]
     sounds: tuple[Sound, ...]
     workout_s: float  # first cue to "done"
-    rests: tuple[tuple[Mode, float], ...]  # (mode of the reps, rest between them), per block
+    rests: tuple[float, ...]  # the rest between reps the guide adds, one per block (0: none)
     estimated: bool  # some times were worked out from distances
 
     @property
@@ -148,28 +148,22 @@ def rest_after_rep(block: Block) -> float:
     return _round_up(max(base, walk_back), 5.0)
 
 
-def _mode_of(block: Block) -> Mode:
-    modes = [p.mode for p in block.parts if p.backward]
-    return Mode.SPRINT if Mode.SPRINT in modes else (modes[0] if modes else Mode.RUN)
-
-
 def build_guide(blocks: Iterable[Block]) -> Guide:
     """The guide for a session; raises GuideError when nothing in it can be timed."""
     blocks = tuple(blocks)
     stretches: list[Stretch] = []
-    rests: list[tuple[Mode, float]] = []
+    rests: list[float] = []
     t = 0.0
     for block in blocks:
         timed = [(p, part_seconds(p)) for p in block.parts]
         parts = [(p, s) for p, s in timed if s is not None]
+        rest = rest_after_rep(block) if parts else 0.0
+        rests.append(rest)
         if not parts:
             continue
         if stretches:
             stretches.append(Stretch(Kind.REST, t, SET_BREAK_S))
             t += SET_BREAK_S
-        rest = rest_after_rep(block)
-        if rest:
-            rests.append((_mode_of(block), rest))
         for round_no in range(block.rounds):
             if round_no and rest:
                 stretches.append(Stretch(Kind.REST, t, rest))
