@@ -1,0 +1,216 @@
+"""/go, the ▶️ Audio guide button and /calendar through the fake Bot API, on both databases.
+
+A runner in week 5 (1 min back / 2 min forward), a team player in week 3 (sprints with rest),
+a rest day, pain, a typed session, and the plan in a calendar across a DST change.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import time_machine
+from icalendar import Calendar
+
+from bot.coach.guide import COUNT_IN_S, Cue
+from bot.coach.plan import week_starting
+from bot.db.models import Workout
+from tests.audio import decode, listen
+from tests.e2e.harness import Harness
+from tests.e2e.reminder_helpers import CLOCK, UID, dispatch_at, load, signup, utc
+from tests.fakes.botapi import SentMessage
+
+C = COUNT_IN_S
+WEDNESDAY = CLOCK.date()  # 2026-06-10
+THURSDAY = WEDNESDAY + timedelta(days=1)
+
+
+async def athlete(
+    h: Harness, track: str, week: int, zone: str = "UTC", remind: str = "mon wed fri 07:30"
+) -> None:
+    """A user who set their zone and days in the chat and is in `week` of `track`."""
+    await signup(h, zone=zone, remind=remind)
+    async with h.db.uow() as repo:
+        user = await repo.get_user(UID)
+        assert user is not None
+        user.track, user.plan_week = track, week
+        user.plan_week_start = week_starting(datetime.now(UTC).date())
+
+
+def heard(voice: SentMessage) -> list[tuple[Cue | None, float]]:
+    assert voice.kind == "voice" and voice.voice is not None
+    samples, rate = decode(voice.voice)
+    return [(x.cue, round(x.at_s, 1)) for x in listen(samples, rate)]
+
+
+def voice_seconds(voice: SentMessage) -> float:
+    assert voice.voice is not None
+    samples, rate = decode(voice.voice)
+    return len(samples) / rate
+
+
+async def test_go_plays_the_runners_intervals(coach: Harness) -> None:
+    await athlete(coach, "runner", 5)
+    [voice] = await coach.say("/go")
+    assert voice.kind == "voice"
+    assert voice.data["voice"]["mime_type"] == "audio/ogg"
+    assert "Week 5 · Intervals" in voice.text
+    assert "5 × (1 min back / 2 min forward)" in voice.text
+    assert "rising tones: turn and go backward" in voice.text
+    assert "10 s left" in voice.text and "pocket the phone" in voice.text
+    # 15 min of intervals after the count-in; the file ends less than 1 s after "done"
+    assert 0 <= voice_seconds(voice) - (C + 15 * 60) < 1
+    [call] = coach.server.calls("sendVoice")
+    assert call.params["duration"] == 916
+    cues = heard(voice)
+    backs = [t for cue, t in cues if cue is Cue.BACK]
+    forwards = [t for cue, t in cues if cue is Cue.FORWARD]
+    assert backs == [C + 180 * k for k in range(5)]
+    assert forwards == [C + 60 + 180 * k for k in range(5)]
+    assert cues[-1] == (Cue.DONE, C + 900)
+    assert (UID, "upload_voice") in coach.server.chat_actions
+
+
+async def test_go_for_a_team_player_rests_between_sprints(coach: Harness) -> None:
+    await athlete(coach, "team", 3)
+    [voice] = await coach.say("/go")
+    assert "8 × 10 m back sprint (about 3 s), 25 s rest between" in voice.text
+    assert "8 × 15 m back (about 9 s), 20 s rest between" in voice.text
+    cues = heard(voice)
+    sprints = [t for cue, t in cues if cue is Cue.BACK][:8]
+    assert sprints == [C + 28 * k for k in range(8)]  # 3 s sprint + 25 s to walk back
+    # three pips into each sprint after the first: time to get back on the line
+    pips = [t for cue, t in cues if cue is Cue.PIP]
+    assert [C + 28 - 3, C + 28 - 2, C + 28 - 1] == pips[3:6]
+
+
+async def test_a_rest_day_offers_the_session_anyway(
+    coach: Harness, clock: time_machine.Traveller
+) -> None:
+    await athlete(coach, "runner", 5)
+    clock.move_to(datetime.combine(THURSDAY, time(9, 0), UTC))
+    [reply] = await coach.say("/go")
+    assert reply.kind == "text"
+    assert "rest day" in reply.text
+    assert "5–6 rounds of 1 min backward then 2 min forward" in reply.text
+    assert coach.server.calls("sendVoice") == []
+    [voice] = await coach.press(reply, "Play this week's session")
+    assert voice.kind == "voice" and "5 × (1 min back / 2 min forward)" in voice.text
+
+
+async def test_go_with_a_typed_session(coach: Harness) -> None:
+    await coach.say("/start")
+    [voice] = await coach.say("/go 6x30s")
+    assert "Your session" in voice.text
+    assert "6 × 30 s back, 30 s rest between" in voice.text
+    cues = heard(voice)
+    assert [t for cue, t in cues if cue is Cue.BACK] == [C + 60 * k for k in range(6)]
+    assert [t for cue, t in cues if cue is Cue.FORWARD] == [C + 30 + 60 * k for k in range(5)]
+    assert 0 <= voice_seconds(voice) - (C + 330) < 1
+
+    [team] = await coach.say("/go 8 x 10m sprints")
+    assert "8 × 10 m back sprint, 25 s rest between" in team.text
+    assert "estimates" in team.text
+
+
+async def test_go_with_something_it_cannot_guide(coach: Harness) -> None:
+    await coach.say("/start")
+    [what] = await coach.say("/go lol idk")
+    assert "/go 6x30s" in what.text
+    [long] = await coach.say("/go 40x5min")
+    assert "longer than 90 minutes" in long.text
+    [huge] = await coach.say("/go " + "6x30s " * 200)
+    assert huge.kind == "text"
+    assert coach.server.calls("sendVoice") == []
+
+
+async def test_the_reminder_carries_the_audio_guide(
+    coach: Harness, clock: time_machine.Traveller
+) -> None:
+    await athlete(coach, "runner", 6)
+    due = (await load(coach.db)).next_reminder_at
+    assert due is not None and due == utc(2026, 6, 10, 7, 30)
+    assert await dispatch_at(coach, clock, due + timedelta(seconds=5)) == ["sent"]
+    reminder = coach.messages()[-1]
+    assert "▶️ Audio guide" in reminder.button_texts()
+    [voice] = await coach.press(reminder, "▶️ Audio guide")
+    assert voice.kind == "voice" and "6 × (1 min back / 2 min forward)" in voice.text
+    # the reminder keeps Done for afterwards
+    assert "✅ Done" in coach.messages()[-2].button_texts()
+
+
+async def test_plan_has_the_audio_guide_button(coach: Harness) -> None:
+    await athlete(coach, "general", 2)
+    [plan] = await coach.say("/plan")
+    [voice] = await coach.press(plan, "▶️ Audio guide")
+    assert voice.kind == "voice" and "7 min back walk" in voice.text
+
+
+async def test_pain_today_means_no_guide_and_pain_lately_an_easy_one(coach: Harness) -> None:
+    await athlete(coach, "runner", 5)
+    yesterday = WEDNESDAY - timedelta(days=1)
+    async with coach.db.uow() as repo:
+        await repo.add_workout(
+            Workout(
+                user_id=UID,
+                logged_at=datetime.combine(yesterday, time(8), UTC),
+                local_date=yesterday,
+                duration_s=300,
+                pain=True,
+                body_parts="knee",
+                text="5 min knee pain",
+                plan_week=5,
+                plan_day=1,
+                source="test",
+            )
+        )
+    easy_note, voice = await coach.say("/go")
+    assert "easy backward walk instead of the full session" in easy_note.text
+    assert voice.kind == "voice" and "Easy version" in voice.text
+    assert "5 min back walk" in voice.text
+    assert 0 <= voice_seconds(voice) - (C + 300) < 1
+
+    await coach.say("/log 3 min, sharp pain in my knee")
+    [stop] = await coach.say("/go")
+    assert stop.kind == "text" and "no audio guide today" in stop.text
+    assert len(coach.server.calls("sendVoice")) == 1
+
+
+async def test_calendar_holds_the_plan_across_the_dst_change(
+    coach: Harness, clock: time_machine.Traveller
+) -> None:
+    clock.move_to(datetime(2026, 3, 18, 9, 0, tzinfo=UTC))  # a Wednesday, before 29 March
+    await athlete(coach, "runner", 3, zone="Europe/Berlin", remind="mon wed fri 07:30")
+    [doc] = await coach.say("/calendar")
+    assert doc.kind == "document" and doc.filename == "backward-running-plan.ics"
+    assert doc.document is not None
+    assert "17 sessions" in doc.text and "07:30 (Europe/Berlin)" in doc.text
+    cal = Calendar.from_ical(doc.document)
+    events = cal.walk("VEVENT")
+    days = [e.decoded("dtstart").date() for e in events]
+    assert len(events) == 17 and days[0] == date(2026, 3, 18) and days[-1] == date(2026, 4, 24)
+    assert all(d.weekday() in (0, 2, 4) for d in days)
+    starts = {e.decoded("dtstart").date(): e.decoded("dtstart") for e in events}
+    assert starts[date(2026, 3, 27)].astimezone(UTC).time() == time(6, 30)  # CET
+    assert starts[date(2026, 3, 30)].astimezone(UTC).time() == time(5, 30)  # CEST
+    assert {s.strftime("%H:%M") for s in starts.values()} == {"07:30"}
+    by_day = {e.decoded("dtstart").date(): str(e["description"]) for e in events}
+    assert "Week 3 · Build" in by_day[date(2026, 3, 18)]
+    assert "Week 5 · Intervals" in by_day[date(2026, 3, 30)]
+    assert "1 min backward then 2 min forward" in by_day[date(2026, 3, 30)]
+
+    clock.move_to(datetime(2026, 3, 19, 9, 0, tzinfo=UTC))
+    [again] = await coach.say("/calendar")
+    assert again.document is not None
+    later = Calendar.from_ical(again.document).walk("VEVENT")
+    old = {str(e["uid"]): int(e["sequence"]) for e in events}
+    new = {str(e["uid"]): int(e["sequence"]) for e in later}
+    assert set(new) == set(old) - {next(iter(old))}  # today (Wed) has gone; the rest match
+    assert all(new[u] > old[u] for u in new)
+
+
+async def test_help_and_the_menu_list_go_and_calendar(coach: Harness) -> None:
+    [help_text] = await coach.say("/help")
+    assert "/go" in help_text.text and "/go 6x30s" in help_text.text
+    assert "/calendar" in help_text.text
+    names = {c["command"] for c in coach.server.commands}
+    assert {"go", "calendar"} <= names
