@@ -870,9 +870,7 @@ def _encoded(subtype: str, seconds: float = 1.5) -> bytes:
     return buffer.getvalue()
 
 
-async def test_send_voice_takes_an_ogg_opus_upload(
-    server: FakeBotAPI, bot: Bot, chat: int
-) -> None:
+async def test_send_voice_takes_an_ogg_opus_upload(server: FakeBotAPI, bot: Bot, chat: int) -> None:
     content = _encoded("OPUS")
     sent = await bot.send_voice(chat, content, caption="<b>Go</b>", parse_mode=ParseMode.HTML)
     assert sent.voice is not None
@@ -899,7 +897,7 @@ async def test_send_voice_takes_an_ogg_opus_upload(
 async def test_send_voice_refuses_what_telegram_cannot_play(
     server: FakeBotAPI, bot: Bot, chat: int, content: bytes, what: str
 ) -> None:
-    with pytest.raises(BadRequest, match="(?i)voice_file_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)voice_file_invalid"):
         await bot.send_voice(chat, content)
     assert len(server.errors) == 1, what
 
@@ -908,8 +906,8 @@ async def test_send_voice_refuses_wav_and_ogg_vorbis(
     server: FakeBotAPI, bot: Bot, chat: int
 ) -> None:
     for subtype in ("PCM_16", "VORBIS"):
-        with pytest.raises(BadRequest, match="(?i)voice_file_invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)voice_file_invalid"):
             await bot.send_voice(chat, _encoded(subtype))
-    with pytest.raises(BadRequest, match="(?i)invalid duration"):
+    with pytest.raises(BadRequest, match=r"(?i)invalid duration"):
         await bot.send_voice(chat, _encoded("OPUS"), api_kwargs={"duration": "soon"})
     assert len(server.errors) == 3

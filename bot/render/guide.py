@@ -68,6 +68,12 @@ CUE_LINES = (
 )
 
 
+POCKET_TIP = (
+    "<i>Play at 1× speed. Best with earphones; on the speaker, turn off Raise to Listen in "
+    "Telegram's chat settings, or a pocket switches it to the earpiece.</i>"
+)
+
+
 def guide_caption(guide: Guide, head: str) -> str:
     lines = [
         f"▶️ <b>{e(head)}</b>: {e(structure(guide))}",
@@ -76,7 +82,7 @@ def guide_caption(guide: Guide, head: str) -> str:
     ]
     if guide.estimated:
         lines.append("Times for distances are estimates; finish the distance, not the beep.")
-    lines += ["", *CUE_LINES]
+    lines += ["", *CUE_LINES, "", POCKET_TIP]
     return "\n".join(lines)
 
 

@@ -80,7 +80,7 @@ async def test_go_for_a_team_player_rests_between_sprints(coach: Harness) -> Non
     assert sprints == [C + 28 * k for k in range(8)]  # 3 s sprint + 25 s to walk back
     # three pips into each sprint after the first: time to get back on the line
     pips = [t for cue, t in cues if cue is Cue.PIP]
-    assert [C + 28 - 3, C + 28 - 2, C + 28 - 1] == pips[3:6]
+    assert pips[3:6] == [C + 28 - 3, C + 28 - 2, C + 28 - 1]
 
 
 async def test_a_rest_day_offers_the_session_anyway(
