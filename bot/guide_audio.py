@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 RATE = ogg.OPUS_RATE  # 48 kHz mono: Opus's native rate, so no resampling anywhere
 PEAK = 0.7
-CACHE_SIZE = 16
+CACHE_BYTES = 16 * 1024 * 1024  # the plan's guides are 10-600 KiB; typed ones up to ~2 MiB
 
 # Each cue as notes: (frequency Hz, seconds, gap after in seconds). Rising = go backward,
 # falling = forward/rest, so the two switches are told apart by direction, not memory.
@@ -151,7 +151,8 @@ _cache_lock = threading.Lock()
 
 
 def voice(guide: Guide) -> Voice:
-    """The voice message for a guide, from a small cache keyed by its structure."""
+    """The voice message for a guide, from a cache keyed by its structure (CACHE_BYTES at
+    most, least recently used out first)."""
     with _cache_lock:
         hit = _cache.get(guide)
         if hit is not None:
@@ -160,9 +161,30 @@ def voice(guide: Guide) -> Voice:
     made = Voice(render(guide), math.ceil(guide.total_s))
     with _cache_lock:
         _cache[guide] = made
-        while len(_cache) > CACHE_SIZE:
+        while sum(len(v.data) for v in _cache.values()) > CACHE_BYTES and len(_cache) > 1:
             _cache.popitem(last=False)
     return made
+
+
+# Telegram's file_id for a guide already uploaded, per Bot API endpoint (base URL with token):
+# the plan's weekly sessions are the same for everyone in a week, so most are sent by id.
+_uploaded: OrderedDict[tuple[str, Guide], str] = OrderedDict()
+UPLOADED_MAX = 256
+
+
+def uploaded(endpoint: str, guide: Guide) -> str | None:
+    return _uploaded.get((endpoint, guide))
+
+
+def remember_upload(endpoint: str, guide: Guide, file_id: str | None) -> None:
+    key = (endpoint, guide)
+    if file_id is None:
+        _uploaded.pop(key, None)
+        return
+    _uploaded[key] = file_id
+    _uploaded.move_to_end(key)
+    while len(_uploaded) > UPLOADED_MAX:
+        _uploaded.popitem(last=False)
 
 
 async def build_voice(guide: Guide) -> Voice:

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot import calendar_ics, guide_audio
 from bot.callbacks import Press
@@ -27,7 +28,7 @@ from bot.coaching import (
     week_target,
 )
 from bot.handlers.common import Context, get_deps, load_user, say
-from bot.reminders import parse_hhmm
+from bot.reminders import INDEFINITE, parse_hhmm
 from bot.render import guide as msgs
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,17 @@ async def _send_guide(
 ) -> None:
     chat = update.effective_chat
     assert chat is not None
+    caption = msgs.guide_caption(guide, head)
+    endpoint = context.bot.base_url
+    duration = math.ceil(guide.total_s)
+    file_id = guide_audio.uploaded(endpoint, guide)
+    if file_id is not None:  # sent before: Telegram has it, no upload needed
+        try:
+            await context.bot.send_voice(chat.id, file_id, duration=duration, caption=caption)
+            return
+        except BadRequest as exc:
+            log.warning("Stored voice file id refused, uploading again: %s", exc.message)
+            guide_audio.remember_upload(endpoint, guide, None)
     try:
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_VOICE)
     except TelegramError as exc:
@@ -104,13 +116,11 @@ async def _send_guide(
         log.exception("Audio guide could not be built")
         await say(update, context, msgs.guide_failed(fallback))
         return
-    await context.bot.send_voice(
-        chat.id,
-        made.data,
-        duration=made.duration_s,
-        caption=msgs.guide_caption(guide, head),
-        filename="audio-guide.ogg",
+    sent = await context.bot.send_voice(
+        chat.id, made.data, duration=made.duration_s, caption=caption, filename="audio-guide.ogg"
     )
+    if sent.voice is not None:
+        guide_audio.remember_upload(endpoint, guide, sent.voice.file_id)
 
 
 async def calendar_command(update: Update, context: Context) -> None:
@@ -120,15 +130,17 @@ async def calendar_command(update: Update, context: Context) -> None:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, now).date()
         await catch_up_plan(repo, deps.content, user, today)
-        days_set = training_days(user)
         tz = user_zone(user)
         paused = None
         if user.paused_until is not None and user.paused_until > now:
             paused = user.paused_until.astimezone(tz).date()
-        days = plan_days(track_weeks(deps.content, user), user.plan_week, today, days_set, paused)
+        on_hold = paused is not None and paused.year >= INDEFINITE.year
+        days = plan_days(
+            track_weeks(deps.content, user), user.plan_week, today, training_days(user), paused
+        )
         user_id, zone_name, at = user.id, user.timezone, parse_hhmm(user.remind_time)
     if not days:
-        await say(update, context, msgs.calendar_empty("no_days" if not days_set else "done"))
+        await say(update, context, msgs.calendar_empty(paused=on_hold))
         return
     items = [
         calendar_ics.CalendarDay(

@@ -180,13 +180,16 @@ def calendar_caption(count: int, first: date, last: date, at: time, zone: str) -
     )
 
 
-def calendar_empty(reason: str) -> str:
-    if reason == "no_days":
+def calendar_empty(paused: bool) -> str:
+    if paused:
         return (
-            "You have no training days yet. Pick them with "
-            "<code>/remind mon wed fri 07:30</code>, then send /calendar again."
+            "Your plan is paused until you send /resume, so there are no days to add yet. "
+            "Send /calendar again once you're back."
         )
-    return "There are no plan days left to add: you have finished the plan. Well done!"
+    return (
+        "There are no plan days left to add: the plan ends with this week. "
+        "Keep the last week's routine going, well done!"
+    )
 
 
 def plan_days_text(days: Sequence[date]) -> str:

@@ -6,11 +6,14 @@ a rest day, pain, a typed session, and the plan in a calendar across a DST chang
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 import time_machine
 from icalendar import Calendar
 
+from bot import guide_audio
 from bot.coach.guide import COUNT_IN_S, Cue
 from bot.coach.plan import week_starting
 from bot.db.models import Workout
@@ -20,6 +23,16 @@ from tests.e2e.reminder_helpers import CLOCK, UID, dispatch_at, load, signup, ut
 from tests.fakes.botapi import SentMessage
 
 C = COUNT_IN_S
+
+
+@pytest.fixture(autouse=True)
+def _forget_uploads() -> Iterator[None]:
+    """Each test has its own fake Telegram, which knows none of the last one's file ids."""
+    guide_audio._uploaded.clear()
+    yield
+    guide_audio._uploaded.clear()
+
+
 WEDNESDAY = CLOCK.date()  # 2026-06-10
 THURSDAY = WEDNESDAY + timedelta(days=1)
 
@@ -182,6 +195,7 @@ async def test_calendar_holds_the_plan_across_the_dst_change(
     await athlete(coach, "runner", 3, zone="Europe/Berlin", remind="mon wed fri 07:30")
     [doc] = await coach.say("/calendar")
     assert doc.kind == "document" and doc.filename == "backward-running-plan.ics"
+    assert doc.mime_type == "text/calendar"
     assert doc.document is not None
     assert "17 sessions" in doc.text and "07:30 (Europe/Berlin)" in doc.text
     cal = Calendar.from_ical(doc.document)
@@ -214,3 +228,38 @@ async def test_help_and_the_menu_list_go_and_calendar(coach: Harness) -> None:
     assert "/calendar" in help_text.text
     names = {c["command"] for c in coach.server.commands}
     assert {"go", "calendar"} <= names
+
+
+async def test_a_second_runner_in_the_same_week_gets_the_file_without_an_upload(
+    coach: Harness,
+) -> None:
+    await athlete(coach, "runner", 5)
+    [first] = await coach.say("/go")
+    await coach.say("/start", user_id=2002)
+    async with coach.db.uow() as repo:
+        other = await repo.get_user(2002)
+        assert other is not None
+        other.track, other.plan_week, other.training_days = "runner", 5, "mon,wed,fri"
+    before = len(coach.server.messages(2002))
+    coach.server.send_text("/go", user_id=2002)
+    await coach.settle()
+    [second] = coach.server.messages(2002)[before:]
+    upload, by_id = coach.server.calls("sendVoice")
+    assert "voice" in upload.files and "voice" not in by_id.files
+    assert by_id.params["voice"] == first.data["voice"]["file_id"]
+    assert second.kind == "voice" and second.voice == first.voice
+    assert "5 × (1 min back / 2 min forward)" in second.text
+
+
+async def test_calendar_when_paused_and_after_the_plan(
+    coach: Harness, clock: time_machine.Traveller
+) -> None:
+    await athlete(coach, "beginner", 8)
+    await coach.say("/pause")
+    [paused] = await coach.say("/calendar")
+    assert paused.kind == "text" and "paused until you send /resume" in paused.text
+    await coach.say("/resume")
+    clock.move_to(datetime(2026, 6, 13, 9, 0, tzinfo=UTC))  # Saturday of week 8: none left
+    [done] = await coach.say("/calendar")
+    assert "the plan ends with this week" in done.text
+    assert coach.server.calls("sendDocument") == []
