@@ -78,9 +78,18 @@ async def _todays_guide(update: Update, context: Context, anyway: bool) -> None:
 
 
 async def _typed_guide(update: Update, context: Context, text: str) -> None:
+    """A session the user typed; pain today or a warning sign still means rest, as for /go."""
+    deps = get_deps(context)
+    async with deps.db.uow() as repo:
+        user, _ = await load_user(repo, update, context)
+        today = local_now(user, datetime.now(UTC)).date()
+        decision = await guide_today(repo, deps.content, user, today, anyway=True)
+    if decision.verdict is Today.STOP:
+        await say(update, context, msgs.stop_today())
+        return
     parsed = parse_log(text)
     if isinstance(parsed, ParseError):
-        await say(update, context, msgs.guide_error("empty"))
+        await say(update, context, msgs.typed_error(parsed.code))
         return
     try:
         guide = build_guide(draft_blocks(parsed))

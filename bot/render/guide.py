@@ -130,6 +130,8 @@ GUIDE_ERRORS = {
         "I couldn't find a time or distance to guide there. Try <code>/go 6x30s</code>, "
         "<code>/go 8x10m</code> or <code>/go 5 min</code>, or just /go for today's session."
     ),
+    "text_too_long": "That's a long one! Please keep it under 500 characters, like "
+    "<code>/go 8x10m</code>.",
     "too_long": (
         f"That's longer than {MAX_WORKOUT_S // 60} minutes. An audio guide is for one "
         "session; try a shorter one, like <code>/go 10x30s</code>."
@@ -138,7 +140,15 @@ GUIDE_ERRORS = {
 
 
 def guide_error(code: str) -> str:
+    """For a GuideError code ("empty", "too_long")."""
     return GUIDE_ERRORS.get(code, GUIDE_ERRORS["empty"])
+
+
+def typed_error(parse_code: str) -> str:
+    """For the parser's ParseError code: a text over 500 characters, an absurd amount, ..."""
+    if parse_code == "too_long":
+        return GUIDE_ERRORS["text_too_long"]
+    return guide_error("too_long" if parse_code == "absurd" else "empty")
 
 
 def guide_failed(text: str) -> str:

@@ -132,7 +132,9 @@ async def test_go_with_something_it_cannot_guide(coach: Harness) -> None:
     [long] = await coach.say("/go 40x5min")
     assert "longer than 90 minutes" in long.text
     [huge] = await coach.say("/go " + "6x30s " * 200)
-    assert huge.kind == "text"
+    assert "under 500 characters" in huge.text
+    [absurd] = await coach.say("/go 500 min")
+    assert "longer than 90 minutes" in absurd.text
     assert coach.server.calls("sendVoice") == []
 
 
@@ -185,6 +187,8 @@ async def test_pain_today_means_no_guide_and_pain_lately_an_easy_one(coach: Harn
     await coach.say("/log 3 min, sharp pain in my knee")
     [stop] = await coach.say("/go")
     assert stop.kind == "text" and "no audio guide today" in stop.text
+    [typed] = await coach.say("/go 6x30s")  # the coach stays consistent about pain
+    assert "no audio guide today" in typed.text
     assert len(coach.server.calls("sendVoice")) == 1
 
 
