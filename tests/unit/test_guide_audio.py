@@ -148,3 +148,15 @@ def test_each_sound_fills_exactly_its_slot(cue: Cue) -> None:
     notes = guide_audio.NOTES[cue]
     assert sum(seconds + gap for _, seconds, gap in notes) == pytest.approx(CUE_S[cue])
     assert len(guide_audio.cue_samples(cue)) == round(CUE_S[cue] * RATE)
+
+
+def test_the_joins_between_spliced_packets_are_silent() -> None:
+    """No click where a cue's packets meet the silence: outside each cue (plus the codec's
+    short tail) the decoded file is digital silence."""
+    g = build_guide(CONTENT.tracks["team"].weeks[2].blocks)
+    samples, rate = decode(guide_audio.voice(g).data)
+    quiet = np.ones(len(samples), dtype=bool)
+    for s in g.sounds:
+        start = max(0, round((s.at_s - 0.01) * rate))
+        quiet[start : round((s.at_s + CUE_S[s.cue] + 0.06) * rate)] = False
+    assert float(np.max(np.abs(samples[quiet]))) < 1e-3
