@@ -6,6 +6,7 @@ a rest day, pain, a typed session, and the plan in a calendar across a DST chang
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -14,9 +15,13 @@ import time_machine
 from icalendar import Calendar
 
 from bot import guide_audio
-from bot.coach.guide import COUNT_IN_S, Cue
+from bot.coach.guide import COUNT_IN_S, Cue, build_guide, rest_after_rep
 from bot.coach.plan import week_starting
+from bot.coach.sessions import Mode
+from bot.coach.types import WeekTarget
+from bot.coach.units import format_distance, format_duration
 from bot.db.models import Workout
+from bot.render.guide import seconds as seconds_text
 from tests.audio import decode, listen
 from tests.e2e.harness import Harness
 from tests.e2e.reminder_helpers import CLOCK, UID, dispatch_at, load, signup, utc
@@ -61,39 +66,59 @@ def voice_seconds(voice: SentMessage) -> float:
     return len(samples) / rate
 
 
+def plan_week(h: Harness, track: str, week: int) -> WeekTarget:
+    return h.deps.content.tracks[track].weeks[week - 1]
+
+
 async def test_go_plays_the_runners_intervals(coach: Harness) -> None:
+    target = plan_week(coach, "runner", 5)
+    [block] = target.blocks  # rounds of (backward, forward): worked out here from them
+    back_s, fwd_s = (p.seconds or 0 for p in block.parts)
+    n, period = block.rounds, back_s + fwd_s
     await athlete(coach, "runner", 5)
     [voice] = await coach.say("/go")
     assert voice.kind == "voice"
     assert voice.data["voice"]["mime_type"] == "audio/ogg"
-    assert "Week 5 · Intervals" in voice.text
-    assert "5 × (1 min back / 2 min forward)" in voice.text
+    assert f"Week 5 · {target.phase}" in voice.text
+    assert f"{n} × ({format_duration(back_s)} back / {format_duration(fwd_s)} forward)" in (
+        voice.text
+    )
     assert "rising tones: turn and go backward" in voice.text
     assert "10 s left" in voice.text and "pocket the phone" in voice.text
-    # 15 min of intervals after the count-in; the file ends less than 1 s after "done"
-    assert 0 <= voice_seconds(voice) - (C + 15 * 60) < 1
+    # the intervals after the count-in; the file ends less than 1 s after "done"
+    assert 0 <= voice_seconds(voice) - (C + n * period) < 1
     [call] = coach.server.calls("sendVoice")
-    assert call.params["duration"] == 916
+    assert call.params["duration"] == math.ceil(voice_seconds(voice))
     cues = heard(voice)
     backs = [t for cue, t in cues if cue is Cue.BACK]
     forwards = [t for cue, t in cues if cue is Cue.FORWARD]
-    assert backs == [C + 180 * k for k in range(5)]
-    assert forwards == [C + 60 + 180 * k for k in range(5)]
-    assert cues[-1] == (Cue.DONE, C + 900)
+    assert backs == [C + period * k for k in range(n)]
+    assert forwards == [C + back_s + period * k for k in range(n)]
+    assert cues[-1] == (Cue.DONE, C + n * period)
     assert (UID, "upload_voice") in coach.server.chat_actions
 
 
 async def test_go_for_a_team_player_rests_between_sprints(coach: Harness) -> None:
+    sprints_block = plan_week(coach, "team", 3).blocks[0]
+    [sprint] = sprints_block.parts
+    assert sprint.mode is Mode.SPRINT and sprint.seconds
     await athlete(coach, "team", 3)
     [voice] = await coach.say("/go")
-    assert "8 × 10 m back sprint (about 3 s), 25 s rest between" in voice.text
-    assert "8 × 15 m back (about 9 s), 20 s rest between" in voice.text
+    rest = rest_after_rep(sprints_block)
+    assert f"{sprints_block.rounds} × {format_distance(sprint.metres or 0)} back sprint" in (
+        voice.text
+    )
+    assert f"{seconds_text(rest)} rest between" in voice.text
+    assert rest >= 20 and rest >= 8 * sprint.seconds - 5  # a full recovery, not a jog
     cues = heard(voice)
-    sprints = [t for cue, t in cues if cue is Cue.BACK][:8]
-    assert sprints == [C + 28 * k for k in range(8)]  # 3 s sprint + 25 s to walk back
+    n, gap = sprints_block.rounds, sprint.seconds + rest
+    backs = [t for cue, t in cues if cue is Cue.BACK][:n]
+    assert backs == [round(C + gap * k, 1) for k in range(n)]
+    rests = [t for cue, t in cues if cue is Cue.FORWARD][: n - 1]
+    assert rests == [round(C + sprint.seconds + gap * k, 1) for k in range(n - 1)]
     # three pips into each sprint after the first: time to get back on the line
     pips = [t for cue, t in cues if cue is Cue.PIP]
-    assert pips[3:6] == [C + 28 - 3, C + 28 - 2, C + 28 - 1]
+    assert pips[3:6] == [round(C + gap - k, 1) for k in (3, 2, 1)]
 
 
 async def test_a_rest_day_offers_the_session_anyway(
@@ -104,10 +129,12 @@ async def test_a_rest_day_offers_the_session_anyway(
     [reply] = await coach.say("/go")
     assert reply.kind == "text"
     assert "rest day" in reply.text
-    assert "5–6 rounds of 1 min backward then 2 min forward" in reply.text
+    target = plan_week(coach, "runner", 5)
+    assert target.workout in reply.text
     assert coach.server.calls("sendVoice") == []
     [voice] = await coach.press(reply, "Play this week's session")
-    assert voice.kind == "voice" and "5 × (1 min back / 2 min forward)" in voice.text
+    assert voice.kind == "voice" and f"Week 5 · {target.phase}" in voice.text
+    assert 0 <= voice_seconds(voice) - (C + build_guide(target.blocks).workout_s) < 1
 
 
 async def test_go_with_a_typed_session(coach: Harness) -> None:
@@ -148,7 +175,7 @@ async def test_the_reminder_carries_the_audio_guide(
     reminder = coach.messages()[-1]
     assert "▶️ Audio guide" in reminder.button_texts()
     [voice] = await coach.press(reminder, "▶️ Audio guide")
-    assert voice.kind == "voice" and "6 × (1 min back / 2 min forward)" in voice.text
+    assert voice.kind == "voice" and "Week 6 · " in voice.text
     # the reminder keeps Done for afterwards
     assert "✅ Done" in coach.messages()[-2].button_texts()
 
@@ -157,7 +184,7 @@ async def test_plan_has_the_audio_guide_button(coach: Harness) -> None:
     await athlete(coach, "general", 2)
     [plan] = await coach.say("/plan")
     [voice] = await coach.press(plan, "▶️ Audio guide")
-    assert voice.kind == "voice" and "7 min back walk" in voice.text
+    assert voice.kind == "voice" and "Week 2 · " in voice.text
 
 
 async def test_pain_today_means_no_guide_and_pain_lately_an_easy_one(coach: Harness) -> None:
@@ -181,8 +208,9 @@ async def test_pain_today_means_no_guide_and_pain_lately_an_easy_one(coach: Harn
     easy_note, voice = await coach.say("/go")
     assert "easy backward walk instead of the full session" in easy_note.text
     assert voice.kind == "voice" and "Easy version" in voice.text
-    assert "5 min back walk" in voice.text
-    assert 0 <= voice_seconds(voice) - (C + 300) < 1
+    walk_s = max(60, min(plan_week(coach, "runner", 5).min_s, 300))
+    assert f"{format_duration(walk_s)} back walk" in voice.text
+    assert 0 <= voice_seconds(voice) - (C + walk_s) < 1
 
     await coach.say("/log 3 min, sharp pain in my knee")
     [stop] = await coach.say("/go")
@@ -212,9 +240,10 @@ async def test_calendar_holds_the_plan_across_the_dst_change(
     assert starts[date(2026, 3, 30)].astimezone(UTC).time() == time(5, 30)  # CEST
     assert {s.strftime("%H:%M") for s in starts.values()} == {"07:30"}
     by_day = {e.decoded("dtstart").date(): str(e["description"]) for e in events}
-    assert "Week 3 · Build" in by_day[date(2026, 3, 18)]
-    assert "Week 5 · Intervals" in by_day[date(2026, 3, 30)]
-    assert "1 min backward then 2 min forward" in by_day[date(2026, 3, 30)]
+    week3, week5 = plan_week(coach, "runner", 3), plan_week(coach, "runner", 5)
+    assert f"Week 3 · {week3.phase}" in by_day[date(2026, 3, 18)]
+    assert f"Week 5 · {week5.phase}" in by_day[date(2026, 3, 30)]
+    assert week5.workout in by_day[date(2026, 3, 30)]
 
     clock.move_to(datetime(2026, 3, 19, 9, 0, tzinfo=UTC))
     [again] = await coach.say("/calendar")
@@ -252,7 +281,7 @@ async def test_a_second_runner_in_the_same_week_gets_the_file_without_an_upload(
     assert "voice" in upload.files and "voice" not in by_id.files
     assert by_id.params["voice"] == first.data["voice"]["file_id"]
     assert second.kind == "voice" and second.voice == first.voice
-    assert "5 × (1 min back / 2 min forward)" in second.text
+    assert second.text == first.text
 
 
 async def test_calendar_when_paused_and_after_the_plan(

@@ -39,6 +39,14 @@ def week(track: str, n: int) -> WeekTarget:
     return CONTENT.tracks[track].weeks[n - 1]
 
 
+# The shapes the plan uses (written out here, so a content edit doesn't move these tests).
+RUNNER_INTERVALS = Block((Part(B, Mode.RUN, 60), Part(F, Mode.RUN, 120)), rounds=5)
+TEAM_SPEED = (
+    Block((Part(B, Mode.SPRINT, 3, 10),), rounds=8),
+    Block((Part(B, Mode.RUN, 9, 15),), rounds=8),
+)
+
+
 def test_intervals_30_back_30_forward_cue_every_switch() -> None:
     """Beginner weeks 5-6 style: 10 rounds of 30 s back, 30 s forward."""
     block = Block((Part(B, Mode.RUN, 30), Part(F, Mode.RUN, 30)), rounds=10)
@@ -60,7 +68,7 @@ def test_intervals_30_back_30_forward_cue_every_switch() -> None:
 
 
 def test_runner_rounds_of_one_back_two_forward() -> None:
-    g = build_guide(week("runner", 5).blocks)  # 5 x (1 min back, 2 min forward)
+    g = build_guide([RUNNER_INTERVALS])  # 5 x (1 min back, 2 min forward)
     c = COUNT_IN_S
     assert g.workout_s == 15 * 60
     assert times(g.sounds, Cue.BACK) == [c + 180 * k for k in range(5)]
@@ -69,8 +77,8 @@ def test_runner_rounds_of_one_back_two_forward() -> None:
 
 
 def test_sprint_reps_get_rest_and_a_start_countdown() -> None:
-    """Team week 3: 8 x 10 m sprints (3 s), then 8 x 15 m backpedal (9 s)."""
-    g = build_guide(week("team", 3).blocks)
+    """Team speed weeks: 8 x 10 m sprints (3 s), then 8 x 15 m backpedal (9 s)."""
+    g = build_guide(TEAM_SPEED)
     assert g.rests == (25.0, 20.0)
     kinds = [s.kind for s in g.stretches]
     assert kinds[:4] == [Kind.BACKWARD, Kind.REST, Kind.BACKWARD, Kind.REST]
