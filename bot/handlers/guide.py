@@ -34,6 +34,8 @@ from bot.render import guide as msgs
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 500
+FILENAME = "audio-guide.ogg"
+VOICE_FORBIDDEN = "voice_messages_forbidden"
 MIN_EVENT_MIN = 20
 WARM_UP_MIN = 10
 
@@ -108,13 +110,16 @@ async def _send_guide(
     endpoint = context.bot.base_url
     duration = math.ceil(guide.total_s)
     file_id = guide_audio.uploaded(endpoint, guide)
+    forbidden = False  # their privacy settings refuse voice messages
     if file_id is not None:  # sent before: Telegram has it, no upload needed
         try:
             await context.bot.send_voice(chat.id, file_id, duration=duration, caption=caption)
             return
         except BadRequest as exc:
-            log.warning("Stored voice file id refused, uploading again: %s", exc.message)
-            guide_audio.remember_upload(endpoint, guide, None)
+            forbidden = VOICE_FORBIDDEN in exc.message.lower()
+            if not forbidden:  # the id itself was refused
+                log.warning("Stored voice file id refused, uploading again: %s", exc.message)
+                guide_audio.remember_upload(endpoint, guide, None)
     try:
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_VOICE)
     except TelegramError as exc:
@@ -125,11 +130,22 @@ async def _send_guide(
         log.exception("Audio guide could not be built")
         await say(update, context, msgs.guide_failed(fallback))
         return
-    sent = await context.bot.send_voice(
-        chat.id, made.data, duration=made.duration_s, caption=caption, filename="audio-guide.ogg"
+    if not forbidden:
+        try:
+            sent = await context.bot.send_voice(
+                chat.id, made.data, duration=made.duration_s, caption=caption, filename=FILENAME
+            )
+        except BadRequest as exc:
+            if VOICE_FORBIDDEN not in exc.message.lower():
+                raise
+        else:
+            if sent.voice is not None:
+                guide_audio.remember_upload(endpoint, guide, sent.voice.file_id)
+            return
+    # Voice messages refused: the same file as a document plays in the chat too.
+    await context.bot.send_document(
+        chat.id, made.data, filename=FILENAME, caption=msgs.as_file_caption(caption)
     )
-    if sent.voice is not None:
-        guide_audio.remember_upload(endpoint, guide, sent.voice.file_id)
 
 
 async def calendar_command(update: Update, context: Context) -> None:

@@ -86,6 +86,14 @@ def guide_caption(guide: Guide, head: str) -> str:
     return "\n".join(lines)
 
 
+def as_file_caption(caption: str) -> str:
+    """The guide sent as a file, for someone whose settings refuse voice messages."""
+    return (
+        caption + "\n\n<i>Your Telegram settings don't accept voice messages, so here it is as an "
+        "audio file: tap it to play.</i>"
+    )
+
+
 def plan_head(week: int, target: WeekTarget) -> str:
     return f"Week {week} · {target.phase}"
 

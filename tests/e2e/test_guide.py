@@ -296,3 +296,43 @@ async def test_calendar_when_paused_and_after_the_plan(
     [done] = await coach.say("/calendar")
     assert "the plan ends with this week" in done.text
     assert coach.server.calls("sendDocument") == []
+
+
+async def test_someone_who_refuses_voice_messages_gets_the_guide_as_a_file(
+    coach: Harness,
+) -> None:
+    await coach.say("/start")
+    coach.server.forbid_voice(UID)
+    [doc] = await coach.say("/go 4x20s")
+    assert doc.kind == "document" and doc.filename == "audio-guide.ogg"
+    assert doc.document is not None and doc.document[28:36] == b"OpusHead"
+    assert "4 × 20 s back" in doc.text and "as an audio file" in doc.text
+    assert len(doc.text) <= 1024
+    [refused] = coach.server.errors  # the one sendVoice Telegram refused, as designed
+    assert refused.method == "sendVoice"
+    coach.server.errors.clear()
+    # a guide uploaded before (for someone else) is tried by id once, then sent as a file
+    await coach.say("/start", user_id=2002)
+    before = len(coach.server.messages(2002))
+    coach.server.send_text("/go 5x20s", user_id=2002)
+    await coach.settle()
+    [voice] = coach.server.messages(2002)[before:]
+    assert voice.kind == "voice"
+    [again] = await coach.say("/go 5x20s")
+    assert again.kind == "document"
+    assert [e.method for e in coach.server.errors] == ["sendVoice"]
+    coach.server.errors.clear()
+
+
+async def test_when_the_guide_cannot_be_built_the_session_comes_as_text(
+    coach: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(guide: object) -> object:
+        raise RuntimeError("libsndfile without Opus")
+
+    monkeypatch.setattr("bot.guide_audio.voice", broken)
+    await athlete(coach, "runner", 5)
+    [reply] = await coach.say("/go")
+    assert "couldn't make the audio guide" in reply.text
+    assert plan_week(coach, "runner", 5).workout in reply.text
+    assert coach.server.calls("sendVoice") == []

@@ -330,6 +330,7 @@ class FakeBotAPI:
         self._faults: dict[str, list[_Fault]] = {}
         self._delays: dict[str, float] = {}
         self._blocked: set[int] = set()
+        self._no_voice: set[int] = set()  # users who accept no voice messages
         self._files: dict[str, StoredFile] = {}
         self._file_counter = itertools.count(1)
         self._answered: set[str] = set()
@@ -774,6 +775,11 @@ class FakeBotAPI:
                 description = _status_description(status)
         fault = _Fault(status, description, retry_after, times)
         self._faults.setdefault(method.lower(), []).append(fault)
+
+    def forbid_voice(self, chat_id: int) -> None:
+        """The user's privacy settings refuse voice messages (Telegram answers sendVoice with
+        VOICE_MESSAGES_FORBIDDEN for them)."""
+        self._no_voice.add(chat_id)
 
     def block(self, chat_id: int) -> None:
         """Calls targeting this chat answer 403 "Forbidden: bot was blocked by the user"."""
@@ -1397,6 +1403,8 @@ class FakeBotAPI:
         """A voice message: Telegram plays OGG/Opus (also MP3 and M4A) as voice; other
         files are refused here rather than silently sent as something else."""
         chat = self._chat(params)
+        if int(chat["id"]) in self._no_voice:
+            raise _bad("Bad Request: VOICE_MESSAGES_FORBIDDEN")
         content, filename = self._input_file(params, request, "voice")
         duration = params.get("duration")
         if duration is not None and (not isinstance(duration, int) or duration < 0):
