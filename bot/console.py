@@ -98,6 +98,10 @@ class ConsoleChat(BaseRequest):
             return self._send(name, params, files)
         if name in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
             return self._edit(params)
+        if name == "getMyDescription":
+            return {"description": ""}
+        if name == "getMyShortDescription":
+            return {"short_description": ""}
         if name == "answerCallbackQuery" and params.get("text"):
             self.out(f"  ({params['text']})")
         return True

@@ -23,10 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import ErrorDetails
 from rapidfuzz import fuzz, process
 
+from bot import paths
 from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import TRACKS, WeekTarget
 
-DEFAULT_ROOT: Path = Path(__file__).resolve().parent.parent / "content"
+DEFAULT_ROOT: Path = paths.CONTENT  # the repository's content/, or the installed copy
 
 TipKind = Literal["technique", "safety", "mistake", "benefit"]
 TIP_KINDS: tuple[TipKind, ...] = ("technique", "safety", "mistake", "benefit")
