@@ -911,3 +911,36 @@ async def test_send_voice_refuses_wav_and_ogg_vorbis(
     with pytest.raises(BadRequest, match=r"(?i)invalid duration"):
         await bot.send_voice(chat, _encoded("OPUS"), api_kwargs={"duration": "soon"})
     assert len(server.errors) == 3
+
+
+def test_send_voice_matches_the_published_api() -> None:
+    """The parameters the fake reads and the Voice it returns, as the published API has them."""
+    import json
+    from pathlib import Path
+
+    api_file = next(
+        (
+            up / "shared" / "botapi" / "api.json"
+            for up in Path(__file__).resolve().parents
+            if (up / "shared" / "botapi" / "api.json").exists()
+        ),
+        None,
+    )
+    if api_file is None:
+        pytest.skip("shared/botapi/api.json is not beside the repository")
+    api = json.loads(api_file.read_text())
+    fields = {f["name"]: f for f in api["methods"]["sendVoice"]["fields"]}
+    assert fields["voice"]["required"] and fields["voice"]["types"] == ["InputFile", "String"]
+    assert fields["duration"]["types"] == ["Integer"]
+    assert "0-1024 characters" in fields["caption"]["description"]
+    assert "OGG file encoded with OPUS" in api["methods"]["sendVoice"]["description"][0]
+    assert "50 MB" in api["methods"]["sendVoice"]["description"][0]
+    voice = {f["name"]: f["required"] for f in api["types"]["Voice"]["fields"]}
+    assert voice == {
+        "file_id": True,
+        "file_unique_id": True,
+        "duration": True,
+        "mime_type": False,
+        "file_size": False,
+    }
+    assert api["methods"]["sendVoice"]["returns"] == ["Message"]
