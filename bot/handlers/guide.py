@@ -183,7 +183,9 @@ async def calendar_command(update: Update, context: Context) -> None:
         chat.id,
         data,
         filename="backward-running-plan.ics",
-        caption=msgs.calendar_caption(len(days), days[0].day, days[-1].day, at, zone_name),
+        caption=msgs.calendar_caption(
+            len(days), days[0].day, days[-1].day, days[-1].target.week, at, zone_name
+        ),
     )
 
 

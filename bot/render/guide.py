@@ -188,10 +188,12 @@ def calendar_description(target: WeekTarget) -> str:
     )
 
 
-def calendar_caption(count: int, first: date, last: date, at: time, zone: str) -> str:
+def calendar_caption(
+    count: int, first: date, last: date, last_week: int, at: time, zone: str
+) -> str:
     sessions = "1 session" if count == 1 else f"{count} sessions"
     return (
-        f"📅 Your plan through the last week: {sessions}, {day_label(first)} to "
+        f"📅 Your plan through week {last_week}: {sessions}, {day_label(first)} to "
         f"{day_label(last)}, at {at.strftime('%H:%M')} ({e(zone)}).\n"
         "Open the file to add them to your calendar. If your plan or reminder time changes, "
         "send /calendar again: importing it updates the same events."

@@ -229,7 +229,7 @@ async def test_calendar_holds_the_plan_across_the_dst_change(
     assert doc.kind == "document" and doc.filename == "backward-running-plan.ics"
     assert doc.mime_type == "text/calendar"
     assert doc.document is not None
-    assert "17 sessions" in doc.text and "07:30 (Europe/Berlin)" in doc.text
+    assert "through week 8: 17 sessions" in doc.text and "07:30 (Europe/Berlin)" in doc.text
     cal = Calendar.from_ical(doc.document)
     events = cal.walk("VEVENT")
     days = [e.decoded("dtstart").date() for e in events]
