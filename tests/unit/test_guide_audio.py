@@ -164,3 +164,23 @@ def test_the_joins_between_spliced_packets_are_silent() -> None:
         start = max(0, round((s.at_s - 0.01) * rate))
         quiet[start : round((s.at_s + CUE_S[s.cue] + 0.06) * rate)] = False
     assert float(np.max(np.abs(samples[quiet]))) < 1e-3
+
+
+def test_ogg_pages_carry_any_packet_size_and_trim_the_end() -> None:
+    """Packets of 1 to 700 bytes (lacing values of 255 continue a packet) over many pages;
+    the last page's granule trims the stream to the stated length."""
+    head = guide_audio.kit().head
+    tags = guide_audio.kit().tags
+    packets = [bytes([0xF8]) + os.urandom(size) for size in range(0, 700, 7)] * 3
+    samples = len(packets) * 960 - 500
+    data = ogg.write_opus(head, tags, packets, samples)
+    assert ogg.read_packets(data) == [head, tags, *packets]
+    pages = list(ogg.read_pages(data))
+    assert len(pages) > 3 and all(len(p.lacing) <= 255 for p in pages)
+    assert [p.sequence for p in pages] == list(range(len(pages)))
+    pre_skip = ogg.opus_header(head).pre_skip
+    assert pages[-1].granule == pre_skip + samples and pages[-1].flags & ogg.FLAG_EOS
+    granules = [p.granule for p in pages[2:]]
+    assert granules == sorted(granules)
+    with pytest.raises(ogg.OggError):
+        ogg.write_opus(head, tags, packets, len(packets) * 960)  # longer than the packets
