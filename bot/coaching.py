@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from bot.coach import plan
 from bot.coach.days import parse_days_field
 from bot.coach.feedback import Feedback, TipRef, coach_feedback
-from bot.coach.guide import TodayGuide, todays_guide
+from bot.coach.guide import PainMark, TodayGuide, todays_guide
 from bot.coach.schedule import zone
 from bot.coach.types import Feeling, LogDraft, SessionFact, WeekTarget
 from bot.content import Content
@@ -171,16 +171,13 @@ async def record_session(
     return Logged(workout, feedback)
 
 
-WARNING_DAYS = 7
-
-
 async def guide_today(
     repo: Repo, content: Content, user: User, today: date, anyway: bool = False
 ) -> TodayGuide:
     """What the audio guide plays today, from the plan and the pain the user logged.
 
-    Looks at this local week and the last (the week a pain flag holds); the rule itself is
-    coach.guide.todays_guide.
+    Passes this local week's and the last week's sessions (the week a pain flag holds) to
+    the rule, coach.guide.todays_guide.
     """
     await catch_up_plan(repo, content, user, today)
     monday = plan.week_starting(today)
@@ -188,8 +185,7 @@ async def guide_today(
     return todays_guide(
         today_target(content, user, today),
         week_target(content, user),
-        pain_today=any(r.pain or r.red_flags for r in rows if r.local_date == today),
-        pain_lately=any(r.pain for r in rows),
-        warning_lately=any(r.red_flags for r in rows if (today - r.local_date).days < WARNING_DAYS),
+        today,
+        [PainMark(r.local_date, r.pain, bool(r.red_flags)) for r in rows],
         anyway=anyway,
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from bot.coach.sessions import Block, Direction, Mode, Part
@@ -260,27 +261,42 @@ class TodayGuide:
     blocks: tuple[Block, ...] = ()  # what to play; empty when nothing should be played
 
 
+@dataclass(frozen=True)
+class PainMark:
+    """What one logged session said about pain, for the guide's choice."""
+
+    day: date
+    pain: bool
+    warning: bool  # a red flag: sharp pain, swelling, giving way, a fall, dizziness, ...
+
+
+WARNING_DAYS = 7
+
+
 def todays_guide(
-    today: WeekTarget | None,
+    today_target: WeekTarget | None,
     week: WeekTarget,
-    pain_today: bool,
-    pain_lately: bool,
-    warning_lately: bool,
+    today: date,
+    recent: Iterable[PainMark],
     anyway: bool = False,
 ) -> TodayGuide:
     """What /go plays today, following the plan's pain rule (pain holds the week).
 
-    Pain logged today, or a warning sign (sharp pain, swelling, giving way, ...) in the last
-    week: no guide, rest. A rest day: no guide, unless the user asks for one anyway. Pain
-    earlier this week or last week: the week is held, so the guide is an easy backward walk
-    at the low end of the week (1 to 5 min) instead of the full session.
+    ``recent``: the sessions of this local week and the last (the week a pain flag holds).
+    Pain logged today, or a warning sign in the last WARNING_DAYS days: no guide, rest. A
+    rest day: no guide, unless the user asks for one anyway. Other pain in those two weeks:
+    the week is held, so the guide is an easy backward walk at the low end of the week
+    (1 to 5 min) instead of the full session.
     """
-    if pain_today or warning_lately:
+    marks = list(recent)
+    pain_today = any((m.pain or m.warning) and m.day == today for m in marks)
+    warning = any(m.warning and (today - m.day).days < WARNING_DAYS for m in marks)
+    if pain_today or warning:
         return TodayGuide(Today.STOP)
-    if today is None and not anyway:
+    if today_target is None and not anyway:
         return TodayGuide(Today.REST_DAY)
-    if pain_lately:
+    if any(m.pain for m in marks):
         seconds = float(max(EASY_MIN_S, min(week.min_s, EASY_MAX_S)))
         easy = Part(Direction.BACKWARD, Mode.WALK, seconds=seconds)
         return TodayGuide(Today.EASY, (Block((easy,)),))
-    return TodayGuide(Today.SESSION, (today or week).blocks)
+    return TodayGuide(Today.SESSION, (today_target or week).blocks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +16,7 @@ from bot.coach.guide import (
     Cue,
     GuideError,
     Kind,
+    PainMark,
     Today,
     build_guide,
     draft_blocks,
@@ -212,22 +214,36 @@ def test_cues_never_overlap_and_fit_the_file(blocks: list[Block]) -> None:
     assert [s.at_s for s in sounds if s.cue in (Cue.BACK, Cue.FORWARD)] == starts
 
 
+TODAY = date(2026, 6, 10)
+
+
+def marks(*items: tuple[int, bool, bool]) -> list[PainMark]:
+    """(days ago, pain, warning sign) per logged session."""
+    return [PainMark(TODAY - timedelta(days=ago), pain, warn) for ago, pain, warn in items]
+
+
 def test_today_follows_the_plan_and_the_pain_rule() -> None:
     w = week("runner", 5)
-    session = todays_guide(w, w, pain_today=False, pain_lately=False, warning_lately=False)
+    session = todays_guide(w, w, TODAY, marks((1, False, False)))
     assert session.verdict is Today.SESSION and session.blocks == w.blocks
 
-    rest = todays_guide(None, w, pain_today=False, pain_lately=False, warning_lately=False)
+    rest = todays_guide(None, w, TODAY, [])
     assert rest.verdict is Today.REST_DAY and rest.blocks == ()
-    anyway = todays_guide(
-        None, w, pain_today=False, pain_lately=False, warning_lately=False, anyway=True
-    )
+    anyway = todays_guide(None, w, TODAY, [], anyway=True)
     assert anyway.verdict is Today.SESSION and anyway.blocks == w.blocks
 
-    easy = todays_guide(w, w, pain_today=False, pain_lately=True, warning_lately=False)
-    assert easy.verdict is Today.EASY
-    assert easy.blocks == (Block((Part(B, Mode.WALK, float(min(w.min_s, 300))),)),)
+    easy_walk = (Block((Part(B, Mode.WALK, float(min(w.min_s, 300))),)),)
+    for lately in (marks((1, True, False)), marks((9, True, False), (2, False, False))):
+        easy = todays_guide(w, w, TODAY, lately)
+        assert easy.verdict is Today.EASY and easy.blocks == easy_walk
+    assert todays_guide(None, w, TODAY, marks((1, True, False))).verdict is Today.REST_DAY
 
-    for pain_today, warning in ((True, False), (False, True), (True, True)):
-        stop = todays_guide(w, w, pain_today, pain_lately=True, warning_lately=warning)
+    for stop_marks in (
+        marks((0, True, False)),  # pain today
+        marks((0, False, True)),  # a warning sign today
+        marks((6, True, True)),  # a warning sign within the week
+    ):
+        stop = todays_guide(w, w, TODAY, stop_marks, anyway=True)
         assert stop.verdict is Today.STOP and stop.blocks == ()
+    # a warning sign more than a week ago, in last week's sessions, holds the week: easy
+    assert todays_guide(w, w, TODAY, marks((8, True, True))).verdict is Today.EASY
