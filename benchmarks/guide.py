@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import guide_audio  # noqa: E402
+from bot import guide_audio, speech  # noqa: E402
 from bot.coach.guide import Guide, build_guide  # noqa: E402
 from bot.coach.sessions import Block, Direction, Mode, Part  # noqa: E402
 from bot.content import load_content  # noqa: E402
@@ -71,6 +71,7 @@ def main() -> None:
         ("peer: libsndfile encodes the whole signal", f"{peer * 1000:.1f} ms"),
         ("file size, spliced / peer", f"{len(made.data) // 1024} / {len(peer_data) // 1024} KiB"),
         ("Telegram's limit for a bot's voice message", "50 MiB"),
+        ("spoken words (speech engine)", speech.engine() or "none: tones only"),
     ]
     print(f"audio guide, {guide.workout_s / 60:.0f}-minute workout ({length:.1f} s file):")
     for label, value in rows:

@@ -4,7 +4,9 @@ Each cue is a short tone pattern built with numpy and encoded once per process b
 libsndfile (soundfile) as Opus; one frame of encoded silence is kept too. A guide is then
 spliced from those ready packets (bot/ogg.py does the framing), so a 20-minute guide costs
 milliseconds instead of the seconds libopus needs to encode 20 minutes of mostly silence.
-Every chunk starts and ends in digital silence, so the decoder sees clean joins.
+Every chunk starts and ends in digital silence, so the decoder sees clean joins. Where a
+speech engine is installed (bot/speech.py), a cue is followed by its word when the word ends
+before the next cue.
 
 numpy and soundfile are imported only when the first guide is built: most processes never
 build one, and both cost start-up time and memory.
@@ -20,8 +22,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot import ogg
-from bot.coach.guide import CUE_S, Cue, Guide
+from bot import ogg, speech
+from bot.coach.guide import CUE_S, GAP_S, Cue, Guide
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,6 +40,7 @@ NOTES: dict[Cue, tuple[tuple[float, float, float], ...]] = {
     Cue.PIP: ((988.0, 0.12, 0.0),),
     Cue.BACK: ((880.0, 0.2, 0.0), (1109.0, 0.2, 0.0), (1319.0, 0.2, 0.0)),
     Cue.FORWARD: ((1319.0, 0.2, 0.0), (1109.0, 0.2, 0.0), (880.0, 0.2, 0.0)),
+    Cue.REST: ((1319.0, 0.2, 0.0), (1109.0, 0.2, 0.0), (880.0, 0.2, 0.0)),
     Cue.HALFWAY: ((1175.0, 0.15, 0.1), (1175.0, 0.15, 0.0)),
     Cue.TEN_LEFT: ((1568.0, 0.1, 0.075), (1568.0, 0.1, 0.075), (1568.0, 0.1, 0.0)),
     Cue.DONE: ((880.0, 0.1, 0.0), (1109.0, 0.1, 0.0), (1319.0, 0.1, 0.0), (1760.0, 0.6, 0.0)),
@@ -82,9 +85,12 @@ class Kit:
     pre_skip: int
     silence: bytes  # one 20 ms packet of digital silence
     cues: dict[Cue, tuple[bytes, ...]]
+    # With a speech engine: the tone, a breath, then the word; and how long that lasts.
+    worded: dict[Cue, tuple[tuple[bytes, ...], float]]
 
 
-_kit: Kit | None = None
+WORD_GAP_S = 0.1
+_kits: dict[str | None, Kit] = {}
 _kit_lock = threading.Lock()
 
 
@@ -96,25 +102,40 @@ def _audio_packets(data: bytes) -> tuple[bytes, bytes, list[bytes]]:
 
 
 def kit() -> Kit:
-    """The encoded sounds, made on first use and shared by every guide afterwards."""
-    global _kit
+    """The encoded sounds, made on first use and shared by every guide afterwards (one kit
+    per speech engine found: none, usually)."""
+    path = speech.engine()
     with _kit_lock:
-        if _kit is None:
-            import numpy as np
+        made = _kits.get(path)
+        if made is None:
+            made = _kits[path] = _make_kit(path)
+        return made
 
-            head, tags, quiet = _audio_packets(encode_opus(np.zeros(RATE, dtype=np.float32)))
-            silence = max(set(quiet), key=quiet.count)
-            if ogg.opus_samples(silence) != 960:
-                raise ogg.OggError("unexpected Opus frame size for silence")
-            pre_skip = ogg.opus_header(head).pre_skip
-            cues: dict[Cue, tuple[bytes, ...]] = {}
-            for cue in Cue:
-                cue_head, _, packets = _audio_packets(encode_opus(cue_samples(cue)))
-                if ogg.opus_header(cue_head).pre_skip != pre_skip:
-                    raise ogg.OggError("the encoder changed its pre-skip")
-                cues[cue] = tuple(packets)
-            _kit = Kit(head, tags, pre_skip, silence, cues)
-        return _kit
+
+def _make_kit(path: str | None) -> Kit:
+    import numpy as np
+
+    head, tags, quiet = _audio_packets(encode_opus(np.zeros(RATE, dtype=np.float32)))
+    silence = max(set(quiet), key=quiet.count)
+    if ogg.opus_samples(silence) != 960:
+        raise ogg.OggError("unexpected Opus frame size for silence")
+    pre_skip = ogg.opus_header(head).pre_skip
+
+    def packets_of(samples: npt.NDArray[np.float32]) -> tuple[bytes, ...]:
+        chunk_head, _, packets = _audio_packets(encode_opus(samples))
+        if ogg.opus_header(chunk_head).pre_skip != pre_skip:
+            raise ogg.OggError("the encoder changed its pre-skip")
+        return tuple(packets)
+
+    cues = {cue: packets_of(cue_samples(cue)) for cue in Cue}
+    worded: dict[Cue, tuple[tuple[bytes, ...], float]] = {}
+    for cue, text in speech.WORDS.items() if path else ():
+        word = speech.spoken(path, text, RATE) if path else None
+        if word is not None:
+            gap = np.zeros(round(WORD_GAP_S * RATE), dtype=np.float32)
+            sound = np.concatenate([cue_samples(cue), gap, word])
+            worded[cue] = (packets_of(sound), len(sound) / RATE)
+    return Kit(head, tags, pre_skip, silence, cues, worded)
 
 
 def render(guide: Guide) -> bytes:
@@ -124,14 +145,19 @@ def render(guide: Guide) -> bytes:
     packets: list[bytes] = []
     position = 0  # 48 kHz samples emitted, before the pre-skip is taken off
     silence_n = ogg.opus_samples(k.silence)
-    for sound in guide.sounds:
+    ends = [s.at_s for s in guide.sounds[1:]] + [guide.total_s]
+    for sound, next_at in zip(guide.sounds, ends, strict=True):
+        chunk = k.cues[sound.cue]
+        worded = k.worded.get(sound.cue)
+        if worded is not None and sound.at_s + worded[1] + GAP_S <= next_at:
+            chunk = worded[0]  # the word fits before the next cue: say it
         start = round(sound.at_s * RATE)
         # A chunk's own encoder delay equals the stream's pre-skip, so a cue whose packets
         # begin at `position` is heard at `position` once the pre-skip is trimmed.
         while position + silence_n // 2 <= start:
             packets.append(k.silence)
             position += silence_n
-        for packet in k.cues[sound.cue]:
+        for packet in chunk:
             packets.append(packet)
             position += ogg.opus_samples(packet)
     while position < total + k.pre_skip:
@@ -146,21 +172,22 @@ class Voice:
     duration_s: int  # whole seconds, as sendVoice takes it
 
 
-_cache: OrderedDict[Guide, Voice] = OrderedDict()
+_cache: OrderedDict[tuple[str | None, Guide], Voice] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
 def voice(guide: Guide) -> Voice:
     """The voice message for a guide, from a cache keyed by its structure (CACHE_BYTES at
     most, least recently used out first)."""
+    key = (speech.engine(), guide)
     with _cache_lock:
-        hit = _cache.get(guide)
+        hit = _cache.get(key)
         if hit is not None:
-            _cache.move_to_end(guide)
+            _cache.move_to_end(key)
             return hit
     made = Voice(render(guide), math.ceil(guide.total_s))
     with _cache_lock:
-        _cache[guide] = made
+        _cache[key] = made
         while sum(len(v.data) for v in _cache.values()) > CACHE_BYTES and len(_cache) > 1:
             _cache.popitem(last=False)
     return made

@@ -18,7 +18,7 @@ NOTES = (880.0, 988.0, 1109.0, 1175.0, 1319.0, 1568.0, 1760.0)
 # (first note, last note) -> cue: rising means backward, falling forward.
 PATTERNS = {
     (880.0, 1319.0): Cue.BACK,
-    (1319.0, 880.0): Cue.FORWARD,
+    (1319.0, 880.0): Cue.FORWARD,  # or Cue.REST: the same tones
     (988.0, 988.0): Cue.PIP,
     (1175.0, 1175.0): Cue.HALFWAY,
     (1568.0, 1568.0): Cue.TEN_LEFT,
@@ -32,6 +32,11 @@ class Heard:
     cue: Cue | None
     at_s: float
     length_s: float
+
+
+def as_heard(cue: Cue) -> Cue:
+    """What a planned cue sounds like: a rest starts with the forward tones."""
+    return Cue.FORWARD if cue is Cue.REST else cue
 
 
 def decode(data: bytes) -> tuple[np.ndarray, int]:

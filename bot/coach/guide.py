@@ -6,7 +6,7 @@ bot/render/guide.py explains it. Times are seconds from the moment the user pres
 - A count-in of COUNT_IN_S: a "ready" chime at once (it is playing: pocket the phone), three
   pips in the last three seconds, then the first stretch starts.
 - Every stretch starts with a cue: "back" (rising tones) for a backward stretch, "forward"
-  (falling tones) for forward running or a rest.
+  or "rest" (the same falling tones) for forward running or a rest.
 - Reps of one backward stretch with no walk or forward part to recover get a rest between
   them (rest_after_rep); separate blocks get a SET_BREAK_S easy break between them.
 - Three pips lead into every rep that follows a rest, like a start line.
@@ -52,7 +52,8 @@ class Cue(StrEnum):
     READY = "ready"
     PIP = "pip"
     BACK = "back"  # turn and go backward
-    FORWARD = "forward"  # forward, or rest
+    FORWARD = "forward"  # run forward
+    REST = "rest"  # recover (walk back to the start); sounds like FORWARD, says "rest"
     HALFWAY = "halfway"
     TEN_LEFT = "ten_left"
     DONE = "done"
@@ -64,6 +65,7 @@ CUE_S: dict[Cue, float] = {
     Cue.PIP: 0.12,
     Cue.BACK: 0.6,
     Cue.FORWARD: 0.6,
+    Cue.REST: 0.6,
     Cue.HALFWAY: 0.4,
     Cue.TEN_LEFT: 0.45,
     Cue.DONE: 0.9,  # the file ends with it: under a second past the workout
@@ -74,6 +76,9 @@ class Kind(StrEnum):
     BACKWARD = "backward"
     FORWARD = "forward"
     REST = "rest"  # recovery the guide adds between reps or sets
+
+
+START_CUE = {Kind.BACKWARD: Cue.BACK, Kind.FORWARD: Cue.FORWARD, Kind.REST: Cue.REST}
 
 
 @dataclass(frozen=True)
@@ -197,7 +202,7 @@ def _sounds(stretches: list[Stretch], workout_s: float) -> tuple[Sound, ...]:
         rested = previous is not None and previous.kind is Kind.REST and previous.seconds > PIPS
         if rested and s.kind is Kind.BACKWARD:
             sounds += [Sound(Cue.PIP, start - k) for k in range(PIPS, 0, -1)]
-        sounds.append(Sound(Cue.BACK if s.kind is Kind.BACKWARD else Cue.FORWARD, start))
+        sounds.append(Sound(START_CUE[s.kind], start))
         if s.seconds >= TEN_LEFT_MIN_S:
             sounds.append(Sound(Cue.TEN_LEFT, start + s.seconds - TEN_LEFT_S))
         previous = s

@@ -211,7 +211,7 @@ def test_cues_never_overlap_and_fit_the_file(blocks: list[Block]) -> None:
         assert a.at_s + CUE_S[a.cue] < b.at_s, (a, b)
     assert g.total_s == pytest.approx(sounds[-1].at_s + CUE_S[Cue.DONE])
     starts = [COUNT_IN_S + s.start_s for s in g.stretches]
-    assert [s.at_s for s in sounds if s.cue in (Cue.BACK, Cue.FORWARD)] == starts
+    assert [s.at_s for s in sounds if s.cue in (Cue.BACK, Cue.FORWARD, Cue.REST)] == starts
 
 
 TODAY = date(2026, 6, 10)
