@@ -20,7 +20,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("plan", "Your week, today's workout and why", "/plan"),
     Command("go", "Today's workout as an audio guide (or one you type)", "/go 6x30s"),
     Command("calendar", "Your coming plan days as a calendar file", "/calendar"),
-    Command("tip", "Technique, safety and mistake tips", "/tip heel striking"),
+    Command("tip", "Tips: technique, safety, sprints, warm-ups, soreness", "/tip backpedal"),
     Command("safety", "The safety rules", "/safety"),
     Command("progress", "This week vs plan, streak and a chart", "/progress"),
     Command("remind", "Set reminder days and time", "/remind mon wed fri 07:30"),
