@@ -149,6 +149,35 @@ class Repo:
         )
         return result.all()
 
+    async def count_workouts(self, user_id: int) -> int:
+        query = select(func.count()).select_from(Workout).where(Workout.user_id == user_id)
+        return int(await self.session.scalar(query) or 0)
+
+    async def workout_totals(self, user_id: int) -> tuple[int, int, float, int]:
+        """(training days, backward seconds, metres, longest day's seconds), in the database."""
+        row = (
+            await self.session.execute(
+                select(
+                    func.count(func.distinct(Workout.local_date)),
+                    func.coalesce(func.sum(Workout.duration_s), 0),
+                    func.coalesce(func.sum(Workout.distance_m), 0.0),
+                ).where(Workout.user_id == user_id)
+            )
+        ).one()
+        return int(row[0]), int(row[1]), float(row[2]), await self.longest_day_s(user_id)
+
+    async def longest_day_s(self, user_id: int, besides: date | None = None) -> int:
+        """The most backward seconds on one local day (``besides``: leave that day out)."""
+        per_day = (
+            select(func.sum(Workout.duration_s).label("s"))
+            .where(Workout.user_id == user_id)
+            .group_by(Workout.local_date)
+        )
+        if besides is not None:
+            per_day = per_day.where(Workout.local_date != besides)
+        sub = per_day.subquery()
+        return int(await self.session.scalar(select(func.max(sub.c.s))) or 0)
+
     async def logged_on(self, user_id: int, local_date: date) -> bool:
         found = await self.session.scalar(
             select(Workout.id)
@@ -252,8 +281,22 @@ class Repo:
         result = await self.session.execute(stmt.on_conflict_do_nothing())
         return bool(getattr(result, "rowcount", 0) == 1)
 
-    async def plan_changes(self, user_id: int) -> Sequence[PlanChange]:
-        result = await self.session.scalars(
-            select(PlanChange).where(PlanChange.user_id == user_id).order_by(PlanChange.week_start)
+    async def plan_changes(self, user_id: int, limit: int | None = None) -> Sequence[PlanChange]:
+        """Weekly decisions, oldest first; ``limit``: only that many of the newest."""
+        query = select(PlanChange).where(PlanChange.user_id == user_id)
+        if limit is None:
+            result = await self.session.scalars(query.order_by(PlanChange.week_start))
+            return result.all()
+        newest = await self.session.scalars(
+            query.order_by(PlanChange.week_start.desc()).limit(limit)
         )
-        return result.all()
+        return list(reversed(newest.all()))
+
+    async def had_week_on_target(self, user_id: int) -> bool:
+        """Whether any finished week moved the plan on (or finished it): a full week."""
+        found = await self.session.scalar(
+            select(PlanChange.id)
+            .where(PlanChange.user_id == user_id, PlanChange.decision.in_(("advance", "finish")))
+            .limit(1)
+        )
+        return found is not None

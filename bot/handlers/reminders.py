@@ -19,7 +19,8 @@ from bot.coach.schedule import (
     parse_remind,
 )
 from bot.coach.timezones import ZoneFound, resolve_zone
-from bot.coach.types import LogDraft
+from bot.coach.sessions import totals
+from bot.coach.types import LogDraft, WeekTarget
 from bot.coaching import local_now, record_session, today_target, training_days, week_target
 from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say
@@ -201,6 +202,18 @@ async def _close_reminder(update: Update, outcome: str) -> None:
     await query.edit_message_text(render.reminder_closed(original, outcome), reply_markup=None)
 
 
+def done_draft(target: WeekTarget) -> LogDraft:
+    """"Done" logs the week's typical session as written: its blocks and their totals."""
+    sums = totals(target.blocks)
+    return LogDraft(
+        text="Done (from the reminder)",
+        duration_s=round(sums.backward_s) or target.min_s,
+        distance_m=sums.backward_m or None,
+        reps=sums.reps,
+        blocks=target.blocks,
+    )
+
+
 async def on_reminder_button(update: Update, context: Context, press: Press) -> None:
     """rd: done (logs today's target), rz: snooze an hour, rs: skip today."""
     day = _day(press)
@@ -228,7 +241,7 @@ async def on_reminder_button(update: Update, context: Context, press: Press) -> 
             await _close_reminder(update, render.reminder_outcome("already"))
             return
         target = today_target(deps.content, user, today) or week_target(deps.content, user)
-        draft = LogDraft(text="Done (from the reminder)", duration_s=target.min_s)
+        draft = done_draft(target)
         logged = await record_session(repo, deps.content, user, draft, now, "reminder")
         await repo.commit()
         w = logged.workout

@@ -400,4 +400,4 @@ def reminder_expired() -> str:
 
 
 def done_hint() -> str:
-    return "I logged the low end of today's target. Did more? Tap Edit to change the time."
+    return "I logged this week's session as planned. Did something different? Tap Edit."

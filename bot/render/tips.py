@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bot.coach.types import WeekTarget
-from bot.render import e, target_range
+from bot.render import e
 
 
 def no_match(query: str) -> str:
@@ -17,30 +14,3 @@ def no_match(query: str) -> str:
 
 def choose(query: str) -> str:
     return f"A few tips could fit “{e(query[:80])}”. Which one?"
-
-
-def plan(
-    track_title: str,
-    week: int,
-    weeks_total: int,
-    target: WeekTarget,
-    today: WeekTarget | None,
-    days: str,
-    ahead: Sequence[WeekTarget],
-    reason: str,
-) -> str:
-    lines = [
-        f"🗓 <b>Week {week} of {weeks_total}</b> · {e(target.phase)} ({e(track_title)})",
-        f"This week: {target.sessions} sessions of {target_range(target)} backward on {e(days)}",
-        f"Focus: {e(target.focus)}",
-        "",
-    ]
-    if today is not None:
-        lines.append(f"<b>Today</b>: {e(today.workout)} ({target_range(today)} backward)")
-    else:
-        lines.append("<b>Today</b>: rest day. Easy walking or mobility is fine.")
-    if ahead:
-        lines += ["", "<b>Coming up</b>"]
-        lines += [f"Week {w.week}: {e(w.phase)}, {w.sessions}× {target_range(w)}" for w in ahead]
-    lines += ["", f"<i>Why week {week}:</i> {e(reason)}"]
-    return "\n".join(lines)
