@@ -69,9 +69,9 @@ class Amount:
 def _timed(seconds: float, mode: str | None) -> Amount:
     if mode == Mode.WALK.value:
         return Amount(walk_s=seconds)
-    if mode in (Mode.RUN.value, Mode.SPRINT.value, "mixed"):
+    if mode in (Mode.RUN.value, Mode.SPRINT.value):
         return Amount(run_s=seconds)
-    return Amount(open_s=seconds)
+    return Amount(open_s=seconds)  # unknown, or walking and running mixed in one total
 
 
 def _metres_only(metres: float, mode: str | None) -> Amount:
@@ -243,14 +243,15 @@ def session_effort(target: WeekTarget) -> float:
     return max(float(target.max_s), WALK_EFFORT * target.walk_max_s)
 
 
-def plan_week_effort(target: WeekTarget) -> float:
-    """The plan's own weekly amount: its sessions at the top of their range."""
-    return target.sessions * session_effort(target)
-
-
 def typical_week_effort(target: WeekTarget) -> float:
     """A week done exactly as written: the typical session (blocks) on every session day."""
     return target.sessions * effort(of_blocks(target.blocks), target)
+
+
+def plan_week_effort(target: WeekTarget) -> float:
+    """The plan's own weekly amount: its sessions at the top of their range (and never less
+    than the week as written)."""
+    return max(target.sessions * session_effort(target), typical_week_effort(target))
 
 
 def week_limit(target: WeekTarget, last_week_effort: float) -> float:
