@@ -158,11 +158,13 @@ def days_of(facts: Iterable[SessionFact]) -> list[Day]:
 def _resolved(amount: Amount, target: WeekTarget) -> tuple[float, float]:
     """(running seconds, walking seconds), giving an unknown mode the benefit of the doubt.
 
-    With a walking range, time of unknown mode beyond the running range reads as walking.
+    With a walking range, time of unknown mode beyond the running range but long enough
+    for the walking range reads as walking.
     """
     run, walk = amount.run_s, amount.walk_s
     unknown = amount.open_s + amount.metres_s
-    if target.has_walk_range and run + unknown > target.max_s:
+    total = run + walk + unknown
+    if target.has_walk_range and run + unknown > target.max_s and total >= target.walk_min_s:
         walk += unknown
     else:
         run += unknown

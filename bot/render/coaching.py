@@ -64,7 +64,7 @@ def session_target(t: WeekTarget) -> str:
     running = format_range(t.min_s, t.max_s)
     if t.has_walk_range:
         walk = format_range(t.walk_min_s, t.walk_max_s)
-        return f"{walk} backward, of it up to {format_duration(t.max_s)} jogging ({running})"
+        return f"{running} of backward jogging, or {walk} with walking"
     speed = f" at {t.speed_kmh:g} km/h" if t.speed_kmh else ""
     return f"{running} backward{speed}"
 
@@ -87,7 +87,7 @@ def _day_amount(fb: Feedback) -> str:
 
 
 def _today(fb: Feedback) -> str:
-    return "today" if fb.logs_today > 1 else "that"
+    return "today in all" if fb.logs_today > 1 else "logged"
 
 
 # --- the reply to a log --------------------------------------------------------------------
@@ -129,8 +129,8 @@ def _primary(fb: Feedback) -> list[str]:
         return ["You flagged pain earlier: how is it now? Tap below once it's better."]
     if fb.primary == "day_over" and t is not None:
         return [
-            f"⚠️ {_day_amount(fb).capitalize()} {_today(fb)} is well above one session "
-            f"this week ({session_target(t)}). More doesn't speed up the plan; build up "
+            f"⚠️ {_day_amount(fb).capitalize()} {_today(fb)}: well above one session this "
+            f"week ({session_target(t)}). More doesn't move the plan on sooner; build up "
             "gradually to stay injury-free.",
         ]
     if fb.primary == "week_over" and t is not None:
