@@ -203,7 +203,7 @@ async def _close_reminder(update: Update, outcome: str) -> None:
 
 
 def done_draft(target: WeekTarget) -> LogDraft:
-    """"Done" logs the week's typical session as written: its blocks and their totals."""
+    """ "Done" logs the week's typical session as written: its blocks and their totals."""
     sums = totals(target.blocks)
     return LogDraft(
         text="Done (from the reminder)",

@@ -132,6 +132,7 @@ def downgrade() -> None:
                 sa.text(f"UPDATE {table} SET {column} = :r WHERE id = :i"),
                 {"r": to_text(row[1]) if row[1] else "", "i": row[0]},
             )
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("pain_parts")
-        batch_op.drop_column("pain_since")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch copy of "users" would cascade-delete the
+    # rows that reference it.
+    op.drop_column("users", "pain_parts")
+    op.drop_column("users", "pain_since")
