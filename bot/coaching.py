@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bot.coach import load, plan
 from bot.coach.days import parse_days_field
-from bot.coach.feedback import DayContext, Feedback, TipRef, coach_feedback
+from bot.coach.feedback import TEN_MINUTES_S, DayContext, Feedback, TipRef, coach_feedback
 from bot.coach.schedule import zone
 from bot.coach.types import Feeling, LogDraft, SessionFact, WeekTarget
 from bot.content import Content
@@ -154,7 +154,7 @@ async def record_session(
     same_day = next((d for d in week_days if d.local_date == day), None)
     trained = {d.local_date for d in (*week_days, *last_days)}
     tip = content.match_log(draft.text) if draft.text else None
-    count = await repo.count_workouts(user.id)
+    seen = await repo.has_workouts(user.id)
     ctx = DayContext(
         target=target,
         day_before=same_day.amount if same_day else load.Amount(),
@@ -168,9 +168,9 @@ async def record_session(
         trained_day_before=(day - timedelta(days=1)) in trained,
         pain_open=pain_open(user),
         pain_this_week=any(d.pain for d in week_days),
-        first_log=count == 0,
-        full_week_before=await repo.had_week_on_target(user.id) if count else False,
-        longest_day_before_s=await repo.longest_day_s(user.id, besides=day) if count else 0,
+        first_log=not seen,
+        full_week_before=await repo.had_week_on_target(user.id) if seen else False,
+        ten_min_day_before=seen and await repo.had_day_of(user.id, TEN_MINUTES_S, besides=day),
     )
     feedback = coach_feedback(draft, ctx, TipRef(tip.id, tip.title, tip.summary) if tip else None)
     stored_pain = draft.pain and feedback.primary != "fall_minor"

@@ -97,7 +97,7 @@ class DayContext:
     pain_this_week: bool
     first_log: bool
     full_week_before: bool  # some earlier week already met its target
-    longest_day_before_s: float  # the longest earlier day's backward seconds
+    ten_min_day_before: bool  # some earlier day already held 10 minutes backward
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ def _milestone(day: load.Amount, met_now: bool, ctx: DayContext) -> Milestone | 
     ):
         return "first_full_week"
     crossed = ctx.day_before.seconds < TEN_MINUTES_S <= day.seconds
-    if crossed and ctx.longest_day_before_s < TEN_MINUTES_S:
+    if crossed and not ctx.ten_min_day_before:
         return "first_ten_min"
     return None
 

@@ -149,9 +149,36 @@ class Repo:
         )
         return result.all()
 
-    async def count_workouts(self, user_id: int) -> int:
-        query = select(func.count()).select_from(Workout).where(Workout.user_id == user_id)
-        return int(await self.session.scalar(query) or 0)
+    async def has_workouts(self, user_id: int) -> bool:
+        found = await self.session.scalar(
+            select(Workout.id).where(Workout.user_id == user_id).limit(1)
+        )
+        return found is not None
+
+    async def had_day_of(self, user_id: int, seconds: int, besides: date) -> bool:
+        """Whether some day other than ``besides`` held at least ``seconds`` backward.
+
+        One long session answers at once; only a history without one sums days.
+        """
+        one = await self.session.scalar(
+            select(Workout.id)
+            .where(
+                Workout.user_id == user_id,
+                Workout.local_date != besides,
+                Workout.duration_s >= seconds,
+            )
+            .limit(1)
+        )
+        if one is not None:
+            return True
+        summed = await self.session.scalar(
+            select(Workout.local_date)
+            .where(Workout.user_id == user_id, Workout.local_date != besides)
+            .group_by(Workout.local_date)
+            .having(func.sum(Workout.duration_s) >= seconds)
+            .limit(1)
+        )
+        return summed is not None
 
     async def workout_totals(self, user_id: int) -> tuple[int, int, float, int]:
         """(training days, backward seconds, metres, longest day's seconds), in the database."""

@@ -18,8 +18,8 @@ from bot.coach.schedule import (
     format_days,
     parse_remind,
 )
-from bot.coach.timezones import ZoneFound, resolve_zone
 from bot.coach.sessions import totals
+from bot.coach.timezones import ZoneFound, resolve_zone
 from bot.coach.types import LogDraft, WeekTarget
 from bot.coaching import local_now, record_session, today_target, training_days, week_target
 from bot.db.models import User

@@ -6,6 +6,7 @@ Table-driven over the pure core (coach/feedback.py, coach/load.py) and its wordi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -43,7 +44,7 @@ def ctx(target: WeekTarget | None, **kw: object) -> DayContext:
         pain_this_week=False,
         first_log=False,
         full_week_before=True,
-        longest_day_before_s=0.0,
+        ten_min_day_before=False,
     )
     base.update(kw)
     return DayContext(**base)  # type: ignore[arg-type]
@@ -368,5 +369,5 @@ def test_overdoing_never_advances_faster_and_is_cautioned(track: str) -> None:
 def test_plan_weeks_grow_within_the_load_rule() -> None:
     for track in TRACKS.values():
         efforts: Sequence[float] = [load.typical_week_effort(w) for w in track.weeks]
-        for a, b in zip(efforts, efforts[1:], strict=False):
+        for a, b in itertools.pairwise(efforts):
             assert b <= load.WEEK_GROWTH * a + 1e-6, (track.id, efforts)

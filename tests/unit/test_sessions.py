@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coach.sessions import Block, Direction, Mode, Part, Totals, totals
 from bot.coach.load import judge, of_blocks
+from bot.coach.sessions import Block, Direction, Mode, Part, Totals, totals
 from bot.content import load_content
 
 BACK, FWD = Direction.BACKWARD, Direction.FORWARD
