@@ -76,16 +76,16 @@ async def progress_numbers(repo: Repo, content: Content, user: User) -> None:
     today = NOW.date()
     monday = today - timedelta(days=today.weekday())
     rows = await repo.workouts_between(user.id, monday - timedelta(weeks=CHART_WEEKS - 1), today)
-    changes = await repo.plan_changes(user.id, limit=MAX_STREAK_WEEKS)
+    steps = [PlanStep(*row) for row in await repo.recent_steps(user.id, MAX_STREAK_WEEKS)]
     build_progress(
         [fact(w) for w in rows],
         today,
         track_weeks(content, user),
         user.plan_week,
         user.plan_week_start,
-        [PlanStep(c.week_start, c.from_week, c.to_week, c.decision) for c in changes],
+        steps,
         first_day=user.created_at.date(),
-        all_time=Totals(*await repo.workout_totals(user.id)),
+        all_time=Totals(*await repo.workout_totals(user)),
     )
 
 
@@ -108,6 +108,10 @@ async def run(url: str, label: str) -> None:
     await migrate.upgrade(db.engine)
     for n, uid in zip(SIZES, (1, 2), strict=True):
         await seed(db, uid, n)
+        async with db.uow() as repo:  # the first /progress sums the totals once, then keeps them
+            user = await repo.get_user(uid)
+            assert user is not None
+            await repo.workout_totals(user)
     draft = parse_log("10 min felt good")
 
     async def log(repo: Repo, user: User) -> object:

@@ -140,8 +140,7 @@ async def _summary(repo: Repo, content: Content, user: User, day: date) -> Outgo
         [fact(r) for r in rows], user.plan_week, target, pain_open=pain_open(user)
     )
     preview = plan.progress(review)
-    changes = await repo.plan_changes(user.id, limit=MAX_STREAK_WEEKS)
-    steps = [PlanStep(c.week_start, c.from_week, c.to_week, c.decision) for c in changes]
+    steps = [PlanStep(*row) for row in await repo.recent_steps(user.id, MAX_STREAK_WEEKS)]
     on_target = review.sessions_done >= review.sessions_target > 0 and not review.pain
     streak = streak_from(steps, monday, on_target)
     nxt = plan.target_for_week(track_weeks(content, user), preview.new_week) or target

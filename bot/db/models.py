@@ -84,6 +84,12 @@ class User(Base):
     # Pain flagged in a log stays in mind until the user says it is better.
     pain_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     pain_parts: Mapped[str] = mapped_column(String(200), default="")
+    # All-time totals for /progress, kept up to date as sessions are logged (NULL: unknown,
+    # summed again on next use), so /progress never reads every session.
+    totals_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    totals_backward_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    totals_distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    totals_longest_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     next_reminder_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, nullable=True, index=True
     )

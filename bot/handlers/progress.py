@@ -41,16 +41,16 @@ async def progress_command(update: Update, context: Context) -> None:
         rows = await repo.workouts_between(
             user.id, monday - timedelta(weeks=CHART_WEEKS - 1), today
         )
-        changes = await repo.plan_changes(user.id, limit=MAX_STREAK_WEEKS)
+        steps = [PlanStep(*row) for row in await repo.recent_steps(user.id, MAX_STREAK_WEEKS)]
         report = build_progress(
             [fact(w) for w in rows],
             today,
             track_weeks(deps.content, user),
             user.plan_week,
             user.plan_week_start,
-            [PlanStep(c.week_start, c.from_week, c.to_week, c.decision) for c in changes],
+            steps,
             first_day=user.created_at.astimezone(user_zone(user)).date(),
-            all_time=Totals(*await repo.workout_totals(user.id)),
+            all_time=Totals(*await repo.workout_totals(user)),
             paused_now=paused_through(user, today),
             pain_open=pain_open(user),
         )

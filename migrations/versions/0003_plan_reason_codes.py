@@ -1,4 +1,4 @@
-"""plan reasons stored as codes; pain kept in mind until it is better
+"""plan reasons stored as codes; pain kept in mind until it is better; all-time totals
 
 Revision ID: 0003
 Revises: 0001
@@ -9,6 +9,7 @@ become codes with parameters ("advance done=3 target=3 week=2", see bot/coach/pl
 worded at reply time. Sentences written by earlier versions are read back into codes; one
 that matches no known sentence takes the code of its decision. Downgrade writes the English
 sentences back. The patterns live here, not in bot/, so this file never changes meaning.
+The users' all-time totals start unknown (NULL) and are summed on first use.
 """
 
 import re
@@ -106,6 +107,10 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("pain_parts", sa.String(length=200), nullable=False, server_default="")
         )
+        batch_op.add_column(sa.Column("totals_days", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("totals_backward_s", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("totals_distance_m", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("totals_longest_s", sa.Integer(), nullable=True))
     bind = op.get_bind()
     changes = bind.execute(
         sa.text("SELECT id, reason, decision, to_week FROM plan_changes")
@@ -134,5 +139,12 @@ def downgrade() -> None:
             )
     # Plain DROP COLUMN (SQLite 3.35+): a batch copy of "users" would cascade-delete the
     # rows that reference it.
-    op.drop_column("users", "pain_parts")
-    op.drop_column("users", "pain_since")
+    for column in (
+        "totals_longest_s",
+        "totals_distance_m",
+        "totals_backward_s",
+        "totals_days",
+        "pain_parts",
+        "pain_since",
+    ):
+        op.drop_column("users", column)
