@@ -256,3 +256,24 @@ async def test_safety_fits_the_track(
     await start_as(coach, clock, track, "mon wed fri")
     [reply] = await coach.say("/safety")
     assert must in reply.text and must_not not in reply.text.lower()
+
+
+async def test_all_time_totals_follow_logs_undo_and_edits(
+    coach: Harness, clock: time_machine.Traveller
+) -> None:
+    """Totals are kept on the user row as sessions come in; an undo or edit sums them again."""
+    await start_as(coach, clock, "beginner", "mon wed fri")
+    for day, said in ((8, "1 min"), (9, "1 min 30 s"), (9, "30 s"), (10, "2 min")):
+        clock.move_to(utc(2026, 6, day, 8, 0))
+        await reply_to(coach, said)
+    _, progress = await plan_and_progress(coach)
+    assert "3 sessions · 5 min backward" in progress and "Longest day: 2 min" in progress
+    [undone] = await coach.say("/undo")
+    assert "Removed" in undone.text
+    _, progress = await plan_and_progress(coach)
+    assert "2 sessions · 3 min backward" in progress and "Longest day: 2 min" in progress
+    async with coach.db.uow() as repo:
+        [first] = [w for w in await repo.recent_workouts(UID) if w.duration_s == 60]
+        first.duration_s = 300  # an edit, however it is made
+    _, progress = await plan_and_progress(coach)
+    assert "2 sessions · 7 min backward" in progress and "Longest day: 5 min" in progress
