@@ -44,9 +44,10 @@ async def seed(db: Database, uid: int, sessions: int) -> None:
         user.plan_week, user.plan_week_start = 8, today - timedelta(days=today.weekday())
         user.created_at = NOW - timedelta(days=sessions // 3 + 30)
         # The same recent weeks for both users (one session a day for the last 10 days);
-        # the big history is older, one session a day further back.
+        # the big history is older than the chart's weeks, one session a day further back.
         for i in range(sessions):
-            day = today - timedelta(days=1 + i)
+            older = today - timedelta(weeks=CHART_WEEKS + 1, days=i - 10)
+            day = today - timedelta(days=1 + i) if i < 10 else older
             repo.session.add(
                 Workout(
                     user_id=uid,
