@@ -18,10 +18,15 @@ from bot.coach.schedule import (
     format_days,
     parse_remind,
 )
-from bot.coach.sessions import totals
 from bot.coach.timezones import ZoneFound, resolve_zone
-from bot.coach.types import LogDraft, WeekTarget
-from bot.coaching import local_now, record_session, today_target, training_days, week_target
+from bot.coaching import (
+    local_now,
+    record_session,
+    target_draft,
+    today_target,
+    training_days,
+    week_target,
+)
 from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say
 from bot.handlers.log import logged_text, session_buttons
@@ -202,18 +207,6 @@ async def _close_reminder(update: Update, outcome: str) -> None:
     await query.edit_message_text(render.reminder_closed(original, outcome), reply_markup=None)
 
 
-def done_draft(target: WeekTarget) -> LogDraft:
-    """ "Done" logs the week's typical session as written: its blocks and their totals."""
-    sums = totals(target.blocks)
-    return LogDraft(
-        text="Done (from the reminder)",
-        duration_s=round(sums.backward_s) or target.min_s,
-        distance_m=sums.backward_m or None,
-        reps=sums.reps,
-        blocks=target.blocks,
-    )
-
-
 async def on_reminder_button(update: Update, context: Context, press: Press) -> None:
     """rd: done (logs today's target), rz: snooze an hour, rs: skip today."""
     day = _day(press)
@@ -241,7 +234,7 @@ async def on_reminder_button(update: Update, context: Context, press: Press) -> 
             await _close_reminder(update, render.reminder_outcome("already"))
             return
         target = today_target(deps.content, user, today) or week_target(deps.content, user)
-        draft = done_draft(target)
+        draft = target_draft(target, "Done (from the reminder)")
         logged = await record_session(repo, deps.content, user, draft, now, "reminder")
         await repo.commit()
         w = logged.workout
