@@ -1,7 +1,7 @@
 """plan reasons stored as codes; pain kept in mind until it is better; all-time totals
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01 21:50:00
 
 Plan decision reasons (plan_changes.reason, users.plan_reason) were English sentences; they
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
