@@ -73,11 +73,22 @@ def next_training_day(content: Content, user: User, today: date) -> date | None:
 
 
 def target_draft(target: WeekTarget, text: str) -> LogDraft:
-    """Today's target as a session ("Done" on a reminder, "did it" in chat): its lower end."""
-    modes = [p.mode for b in target.blocks for p in b.parts if p.backward]
-    mode = modes[0] if modes else Mode.RUN
-    part = Part(Direction.BACKWARD, mode, seconds=float(target.min_s))
-    return LogDraft(text=text, duration_s=target.min_s, mode=mode.value, blocks=(Block((part,)),))
+    """Today's target as a session ("Done" on a reminder, "did it" in chat): the week's
+    typical session as written, so it is on target in the track's own units."""
+    if not target.blocks:
+        part = Part(Direction.BACKWARD, Mode.RUN, seconds=float(target.min_s))
+        return LogDraft(text=text, duration_s=target.min_s, mode="run", blocks=(Block((part,)),))
+    sums = totals(target.blocks)
+    return LogDraft(
+        text=text,
+        duration_s=round(sums.backward_s) or None,
+        distance_m=round(sums.backward_m, 1) or None,
+        forward_s=round(sums.forward_s) or None,
+        forward_m=round(sums.forward_m, 1) or None,
+        reps=sums.reps,
+        mode=sums.mode,
+        blocks=target.blocks,
+    )
 
 
 def fact(w: Workout) -> SessionFact:
