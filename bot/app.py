@@ -35,6 +35,7 @@ from bot.handlers import (
     progress,
     tips,
 )
+from bot.handlers import plan as plan_handlers
 from bot.handlers import reminders as reminder_handlers
 from bot.ratelimit import CoachRateLimiter
 
@@ -87,7 +88,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         "settings": onboarding.settings_command,
         "tip": tips.tip_command,
         "safety": tips.safety_command,
-        "plan": tips.plan_command,
+        "plan": plan_handlers.plan_command,
         "progress": progress.progress_command,
         "export": privacy.export_command,
         "deleteme": privacy.deleteme_command,
@@ -117,6 +118,7 @@ def register_buttons() -> None:
     buttons.register(reminder_handlers.on_reminder_button, "rd", "rz", "rs")
     buttons.register(onboarding.on_onboarding_button, *onboarding.ACTIONS)
     buttons.register(tips.on_tip_button, "tp")
+    buttons.register(plan_handlers.on_plan_button, *plan_handlers.ACTIONS)
     buttons.register(privacy.on_delete_button, "dy", "dn")
     buttons.register(guide.on_guide_button, "ag")
 

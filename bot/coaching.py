@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from bot.coach import plan
+from bot.coach import load, plan
 from bot.coach.days import parse_days_field
-from bot.coach.feedback import Feedback, TipRef, coach_feedback
+from bot.coach.feedback import TEN_MINUTES_S, DayContext, Feedback, TipRef, coach_feedback
 from bot.coach.guide import PainMark, TodayGuide, todays_guide
 from bot.coach.schedule import zone
 from bot.coach.sessions import (
@@ -74,11 +74,22 @@ def next_training_day(content: Content, user: User, today: date) -> date | None:
 
 
 def target_draft(target: WeekTarget, text: str) -> LogDraft:
-    """Today's target as a session ("Done" on a reminder, "did it" in chat): its lower end."""
-    modes = [p.mode for b in target.blocks for p in b.parts if p.backward]
-    mode = modes[0] if modes else Mode.RUN
-    part = Part(Direction.BACKWARD, mode, seconds=float(target.min_s))
-    return LogDraft(text=text, duration_s=target.min_s, mode=mode.value, blocks=(Block((part,)),))
+    """Today's target as a session ("Done" on a reminder, "did it" in chat): the week's
+    typical session as written, so it is on target in the track's own units."""
+    if not target.blocks:
+        part = Part(Direction.BACKWARD, Mode.RUN, seconds=float(target.min_s))
+        return LogDraft(text=text, duration_s=target.min_s, mode="run", blocks=(Block((part,)),))
+    sums = totals(target.blocks)
+    return LogDraft(
+        text=text,
+        duration_s=round(sums.backward_s) or None,
+        distance_m=round(sums.backward_m, 1) or None,
+        forward_s=round(sums.forward_s) or None,
+        forward_m=round(sums.forward_m, 1) or None,
+        reps=sums.reps,
+        mode=sums.mode,
+        blocks=target.blocks,
+    )
 
 
 def fact(w: Workout) -> SessionFact:
@@ -93,6 +104,14 @@ def fact(w: Workout) -> SessionFact:
         forward_s=w.forward_s,
         forward_m=w.forward_m,
     )
+
+
+def pain_open(user: User) -> bool:
+    return user.pain_since is not None
+
+
+def pain_parts(user: User) -> tuple[str, ...]:
+    return tuple(p for p in user.pain_parts.split(";") if p)
 
 
 def workout_blocks(w: Workout) -> tuple[Block, ...]:
@@ -136,7 +155,7 @@ async def catch_up_plan(repo: Repo, content: Content, user: User, today: date) -
     if user.plan_week_start is None:
         user.plan_week_start = this_monday
         if not user.plan_reason:
-            user.plan_reason = "You started the plan this week."
+            user.plan_reason = plan.encode_reason(plan.started())
         return
     for _ in range(MAX_CATCH_UP_WEEKS):
         start = user.plan_week_start
@@ -149,8 +168,10 @@ async def catch_up_plan(repo: Repo, content: Content, user: User, today: date) -
             user.plan_week,
             week_target(content, user),
             paused=not rows and paused_through(user, end),
+            pain_open=pain_open(user),
         )
         decision = plan.progress(review)
+        reason = plan.encode_reason(decision.reason)
         next_start = start + timedelta(days=7)
         await repo.record_plan_change(
             PlanChange(
@@ -159,12 +180,12 @@ async def catch_up_plan(repo: Repo, content: Content, user: User, today: date) -
                 from_week=user.plan_week,
                 to_week=decision.new_week,
                 decision=decision.decision,
-                reason=decision.reason,
+                reason=reason,
             )
         )
         user.plan_week, user.plan_reason, user.plan_week_start = (
             decision.new_week,
-            decision.reason,
+            reason,
             next_start,
         )
     # Away for longer than we replay: start again from this week without more verdicts.
@@ -180,7 +201,11 @@ class Logged:
 async def record_session(
     repo: Repo, content: Content, user: User, draft: LogDraft, now: datetime, source: str
 ) -> Logged:
-    """Store one session and work out what the coach says about it, in one unit of work."""
+    """Store one session and work out what the coach says about it, in one unit of work.
+
+    The queries read this week and last week only, plus aggregates: the cost is the same
+    for a user with ten sessions as for one with thousands.
+    """
     today = local_now(user, now).date()
     await catch_up_plan(repo, content, user, today)
     day = today - timedelta(days=max(0, draft.days_ago))  # the day it happened
@@ -189,23 +214,37 @@ async def record_session(
     last_rows = await repo.workouts_between(
         user.id, monday - timedelta(days=7), monday - timedelta(days=1)
     )
-    history = await repo.all_workouts(user.id)
     target = week_target(content, user)
-    session_s = draft.duration_s or 0
-    week_s = sum(r.duration_s or 0 for r in week_rows) + session_s
-    last_s = sum(r.duration_s or 0 for r in last_rows)
-    caution = plan.too_much_too_soon(session_s, target, week_s, last_s) if session_s else None
+    week_days = load.days_of(fact(r) for r in week_rows)
+    last_days = load.days_of(fact(r) for r in last_rows)
+    same_day = next((d for d in week_days if d.local_date == day), None)
+    trained = {d.local_date for d in (*week_days, *last_days)}
     tip = content.match_log(draft.text) if draft.text else None
-    feedback = coach_feedback(
-        draft,
+    seen = await repo.has_workouts(user.id)
+    ctx = DayContext(
         target=target,
-        training_day=today_target(content, user, day) is not None,
-        week_before=[fact(r) for r in week_rows],
-        last_week_backward_s=last_s,
-        history_before=[fact(r) for r in history],
-        tip=TipRef(tip.id, tip.title, tip.summary) if tip else None,
-        caution=caution,
+        day_before=same_day.amount if same_day else load.Amount(),
+        logs_before_today=same_day.logs if same_day else 0,
+        week_effort_before=sum(load.effort(d.amount, target) for d in week_days),
+        last_week_effort=sum(load.effort(d.amount, target) for d in last_days),
+        met_days_before=sum(
+            1 for d in week_days if d.local_date != day and load.met(d.amount, target)
+        ),
+        day_met_before=same_day is not None and load.met(same_day.amount, target),
+        trained_day_before=(day - timedelta(days=1)) in trained,
+        pain_open=pain_open(user),
+        pain_this_week=any(d.pain for d in week_days),
+        first_log=not seen,
+        full_week_before=await repo.had_week_on_target(user.id) if seen else False,
+        ten_min_day_before=seen and await repo.had_day_of(user.id, TEN_MINUTES_S, besides=day),
     )
+    feedback = coach_feedback(draft, ctx, TipRef(tip.id, tip.title, tip.summary) if tip else None)
+    stored_pain = draft.pain and feedback.primary != "fall_minor"
+    if feedback.opens_pain and user.pain_since is None:
+        user.pain_since = day
+    if feedback.opens_pain:
+        known = dict.fromkeys((*pain_parts(user), *draft.body_parts))
+        user.pain_parts = ";".join(known)[:200]
     workout = Workout(
         user_id=user.id,
         logged_at=now,
@@ -218,14 +257,14 @@ async def record_session(
         mode=draft.mode,
         blocks=blocks_to_data(draft.blocks),
         feeling=draft.feeling.value if draft.feeling else None,
-        pain=draft.pain,
+        pain=stored_pain,
         body_parts=";".join(draft.body_parts),
         sore=";".join(draft.sore_parts),
         red_flags=";".join(draft.red_flags),
         notes=[list(n) for n in draft.notes],
         text=draft.text,
         plan_week=user.plan_week,
-        plan_day=len(week_rows) + 1,
+        plan_day=len({d.local_date for d in week_days} | {day}),
         source=source,
     )
     await repo.add_workout(workout)
@@ -241,12 +280,24 @@ async def guide_today(
     the rule, coach.guide.todays_guide.
     """
     await catch_up_plan(repo, content, user, today)
-    monday = plan.week_starting(today)
-    rows = await repo.workouts_between(user.id, monday - timedelta(days=7), today)
+    if not pain_open(user):  # the user said it is better (or never had pain): the plan goes on
+        marks: list[PainMark] = []
+    else:
+        monday = plan.week_starting(today)
+        rows = await repo.workouts_between(user.id, monday - timedelta(days=7), today)
+        marks = [PainMark(r.local_date, r.pain, bool(r.red_flags)) for r in rows]
     return todays_guide(
         today_target(content, user, today),
         week_target(content, user),
         today,
-        [PainMark(r.local_date, r.pain, bool(r.red_flags)) for r in rows],
+        marks,
         anyway=anyway,
     )
+
+
+def pain_better(user: User) -> bool:
+    """The user says the pain is better: the coach stops holding back. False if none was open."""
+    if user.pain_since is None:
+        return False
+    user.pain_since, user.pain_parts = None, ""
+    return True

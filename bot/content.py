@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot import paths
+from bot.coach import load
 from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import TRACKS, WeekTarget
 
@@ -34,7 +35,15 @@ DEFAULT_ROOT: Path = paths.CONTENT  # the repository's content/, or the installe
 TipKind = Literal["technique", "safety", "mistake", "benefit"]
 TIP_KINDS: tuple[TipKind, ...] = ("technique", "safety", "mistake", "benefit")
 PLAN_WEEKS: tuple[int, ...] = tuple(range(1, 9))
-SAFETY_ID = "safety-rules"  # the tip /safety shows
+SAFETY_ID = "safety-rules"  # the tip /safety shows when a track has none of its own
+# Each track's own safety rules (ids prefixed by the track); /safety shows the user's.
+TRACK_SAFETY: dict[str, tuple[str, ...]] = {
+    "team": ("team-sprint-safety",),
+    "rehab": ("rehab-treadmill-safety",),
+    "runner": ("runner-interval-safety",),
+    "beginner": ("beginner-first-steps-safety",),
+    "general": ("general-cardio-safety",),
+}
 # A tip is read on a phone, between sets: about one screen. Telegram itself allows 4096.
 MAX_TIP_HTML = 1200
 MAX_SUMMARY = 120  # the summary follows a logged session as one line
@@ -211,11 +220,26 @@ class _WeekMeta(BaseModel):
     workout: _Line
     focus: _Line
     blocks: list[_BlockMeta] = Field(min_length=1)
+    measure: Literal["time", "rounds", "reps"] = "time"
+    min_count: int = Field(default=0, ge=0, le=200)
+    max_count: int = Field(default=0, ge=0, le=200)
+    walk_min_s: int = Field(default=0, ge=0, le=4 * 3600)
+    walk_max_s: int = Field(default=0, ge=0, le=4 * 3600)
+    speed_kmh: float | None = Field(default=None, gt=0, le=20)
 
     @model_validator(mode="after")
     def _range(self) -> Self:
         if self.min_s > self.max_s:
             raise ValueError(f"min_s ({self.min_s}) is above max_s ({self.max_s})")
+        if self.measure != "time" and not 0 < self.min_count <= self.max_count:
+            raise ValueError(
+                f"measure {self.measure} needs 0 < min_count <= max_count "
+                f"(got {self.min_count} and {self.max_count})"
+            )
+        if self.walk_min_s > self.walk_max_s:
+            raise ValueError(
+                f"walk_min_s ({self.walk_min_s}) is above walk_max_s ({self.walk_max_s})"
+            )
         return self
 
 
@@ -425,9 +449,18 @@ def _parse_plan(meta: dict[str, Any], body: str, path: Path, root: Path) -> Trac
             workout=w.workout,
             focus=w.focus,
             blocks=tuple(b.block() for b in w.blocks),
+            measure=w.measure,
+            min_count=w.min_count,
+            max_count=w.max_count,
+            walk_min_s=w.walk_min_s,
+            walk_max_s=w.walk_max_s,
+            speed_kmh=w.speed_kmh,
         )
         for w in sorted(data.weeks, key=lambda w: w.week)
     )
+    problem = plan_problem(weeks)
+    if problem:
+        raise _fail(path, root, problem)
     return TrackPlan(
         id=data.id,
         title=data.title,
@@ -436,6 +469,26 @@ def _parse_plan(meta: dict[str, Any], body: str, path: Path, root: Path) -> Trac
         html=_body_html(body, path, root),
         weeks=weeks,
     )
+
+
+def plan_problem(weeks: Sequence[WeekTarget]) -> str | None:
+    """The coach's own rules, applied to the plan: each week's typical session is on its
+    target, and a week done as written never grows more than the load rule allows."""
+    previous: WeekTarget | None = None
+    for week in weeks:
+        verdict = load.judge(load.of_blocks(week.blocks), week)
+        if verdict != "on":
+            return f"week {week.week}: its blocks are {verdict.replace('_', ' ')} its own target"
+        if previous is not None:
+            grown = load.typical_week_effort(week)
+            allowed = load.WEEK_GROWTH * load.typical_week_effort(previous)
+            if grown > allowed + 1e-6:
+                return (
+                    f"week {week.week}: done as written it is {grown:.0f} effort seconds, "
+                    f"over the {allowed:.0f} the 30% rule allows after week {previous.week}"
+                )
+        previous = week
+    return None
 
 
 def _check_unique(tips: Iterable[Tip], paths: Mapping[str, Path], root: Path) -> None:
@@ -505,6 +558,11 @@ def load_content(root: Path = DEFAULT_ROOT) -> Content:
     for track in TRACKS:
         if track not in tracks:
             raise _fail(root / "plan" / f"{track}.md", root, f"missing plan for track '{track}'")
+    for track, ids in TRACK_SAFETY.items():
+        if not any(i in tips for i in ids):
+            raise _fail(
+                root / "safety", root, f"missing the safety tip of track '{track}' ({ids[0]})"
+            )
     if SAFETY_ID not in tips:
         raise _fail(
             root / "safety" / "rules.md", root, f"missing the /safety tip (id '{SAFETY_ID}')"
@@ -788,9 +846,16 @@ class Content:
             key=lambda pair: (-len(pair[0].split()), pair[1].kind != "mistake", -len(pair[0])),
         )
 
-    def safety_html(self) -> str:
-        """The /safety message."""
-        return self.tips[SAFETY_ID].html
+    def safety_tip(self, track: str | None = None) -> Tip:
+        """The safety rules of a track (content/safety/<track>-...), else the general ones."""
+        for tip in self._topics:
+            if track and tip.kind == "safety" and tip.id in TRACK_SAFETY.get(track, ()):
+                return tip
+        return self.tips[SAFETY_ID]
+
+    def safety_html(self, track: str | None = None) -> str:
+        """The /safety message for a track."""
+        return self.safety_tip(track).html
 
     def topics(self) -> list[Tip]:
         """Tips a user can ask for: technique, safety, mistakes, benefits; stable order."""

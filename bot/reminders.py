@@ -21,12 +21,15 @@ from telegram.ext import ContextTypes
 
 from bot import metrics, render
 from bot.callbacks import cb
-from bot.coach import plan, stats
+from bot.coach import plan
+from bot.coach.progress import MAX_STREAK_WEEKS, PlanStep, streak_from
 from bot.coach.schedule import local_date_of, next_occurrence
 from bot.coaching import (
     catch_up_plan,
     fact,
     local_now,
+    pain_open,
+    pain_parts,
     today_target,
     track_weeks,
     training_days,
@@ -38,7 +41,9 @@ from bot.db.models import User
 from bot.db.repo import Repo
 from bot.db.session import Database
 from bot.deps import deps
+from bot.render import coaching as coaching_msgs
 from bot.render.guide import guide_button
+from bot.render.plan import pain_buttons
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +124,11 @@ async def _reminder(
 ) -> Outgoing | None:
     if await repo.logged_on(user.id, day):
         return None
+    if pain_open(user):
+        text = coaching_msgs.pain_reminder(user.first_name, pain_parts(user))
+        return Outgoing(user.id, user.chat_id, kind, day, text, pain_buttons())
     target = today_target(content, user, day) or week_target(content, user)
-    text = render.reminder(user.first_name, user.plan_week, target, kind == "snooze")
+    text = coaching_msgs.reminder(user.first_name, user.plan_week, target, kind == "snooze")
     markup = reminder_buttons(day, snooze=kind != "snooze")
     return Outgoing(user.id, user.chat_id, kind, day, text, markup)
 
@@ -129,16 +137,24 @@ async def _summary(repo: Repo, content: Content, user: User, day: date) -> Outgo
     monday = plan.week_starting(day)
     rows = await repo.workouts_between(user.id, monday, day)
     target = week_target(content, user)
-    review = plan.review_week([fact(r) for r in rows], user.plan_week, target)
-    preview = plan.progress(review)
-    history = await repo.workouts_between(user.id, monday - timedelta(weeks=11), day)
-    weeks = track_weeks(content, user)
-    week_stats = stats.weekly_stats(
-        [fact(r) for r in history], 12, day, target_for=lambda _d: target
+    review = plan.review_week(
+        [fact(r) for r in rows], user.plan_week, target, pain_open=pain_open(user)
     )
-    nxt = plan.target_for_week(weeks, preview.new_week) or target
-    text = render.weekly_summary(
-        review, stats.weekly_streak(week_stats), preview.reason, nxt.week, nxt.focus
+    preview = plan.progress(review)
+    steps = [PlanStep(*row) for row in await repo.recent_steps(user.id, MAX_STREAK_WEEKS)]
+    on_target = review.sessions_done >= review.sessions_target > 0 and not review.pain
+    streak = streak_from(steps, monday, on_target)
+    nxt = plan.target_for_week(track_weeks(content, user), preview.new_week) or target
+    text = coaching_msgs.weekly_summary(
+        review.sessions_done,
+        review.days,
+        review.sessions_target,
+        review.backward_s,
+        review.pain,
+        streak,
+        preview.reason,
+        nxt.week,
+        nxt.focus,
     )
     return Outgoing(user.id, user.chat_id, "summary", day, text, None)
 

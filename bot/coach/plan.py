@@ -2,13 +2,15 @@
 
 Progression runs once per finished local week (Monday start), first matching rule wins:
 
-1. pain flagged in any session of the week -> ``hold`` (safety first, even if paused);
+1. pain flagged in any session of the week, or still open -> ``hold`` (safety first);
 2. paused the whole week (or a week with no session target) -> ``rest``, week unchanged;
 3. sessions done >= target -> ``advance`` one week; in week 8 -> ``finish`` (stays at 8);
 4. sessions done < half the target (done * 2 < target) -> ``repeat`` the week;
 5. otherwise (at least half, below target) -> ``hold``.
 
-A "session" is one log; its backward seconds are its duration.
+A session is a training day: all logs of one local date together, and it counts when that
+day met the week's per-session target (coach/load.py). Logging more, or more often, on one
+day never counts as more sessions, so it can never move the plan on sooner.
 """
 
 from __future__ import annotations
@@ -16,25 +18,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from bot.coach.types import Progression, SessionFact, WeekReview, WeekTarget
-from bot.coach.units import format_duration
+from bot.coach import load
+from bot.coach.types import Progression, Reason, SessionFact, WeekReview, WeekTarget
 
 PLAN_WEEKS = 8
 
-# A session over 3/2 of the week's upper target (and at least 60 s over it) is a caution.
-SESSION_MIN_OVER_S = 60
-# A week over 13/10 of the previous one is a caution, once the previous week had 120 s.
-WEEK_MIN_BASE_S = 120
-
-RULES: tuple[str, ...] = (
-    "You move up one week when last week hit its session target with no pain.",
-    "Pain flagged during the week holds you in the same week until it settles.",
-    "Fewer than half the target sessions means repeating the week.",
-    "At least half but short of the target: you stay in the week one more time.",
-    "A week fully on pause changes nothing; you pick up where you left off.",
-    "After week 8 you keep the week-8 routine: the plan is done, the habit stays.",
-    "A session far above the week's target, or a week over 30% above the last, gets a caution.",
-    "Sharp pain, swelling, giving way, dizziness or chest pain: stop, rest, see a professional.",
+# Reason codes stored with each weekly decision (and on the user); render words them.
+REASON_CODES: tuple[str, ...] = (
+    "start",  # started the plan this week
+    "pain",  # pain flagged: hold {week}
+    "rest",  # a week on pause: stay in {week}
+    "finish",  # {done} of {target} in the last week: plan complete
+    "advance",  # {done} of {target}, no pain: up to {week}
+    "repeat",  # only {done} of {target}: repeat {week}
+    "hold",  # {done} of {target}, close: stay in {week}
+    "restart",  # chose to go again from {week} after the plan
+    "maintain",  # chose to keep the last week as maintenance
+    "switch",  # switched track, starting at {week}
 )
 
 
@@ -64,95 +64,87 @@ def today_target(
 
 
 def review_week(
-    facts: Iterable[SessionFact], week: int, target: WeekTarget, paused: bool = False
+    facts: Iterable[SessionFact],
+    week: int,
+    target: WeekTarget,
+    paused: bool = False,
+    pain_open: bool = False,
 ) -> WeekReview:
-    """Sum up one finished local week (the caller passes that week's facts only)."""
-    done = 0
-    pain = False
-    backward_s = 0
-    for fact in facts:
-        done += 1
-        pain = pain or fact.pain
-        backward_s += max(fact.duration_s or 0, 0)
+    """Sum up one local week by training days (the caller passes that week's facts only).
+
+    ``pain_open``: pain flagged earlier and not yet reported better holds the week too.
+    """
+    days = load.days_of(facts)
     return WeekReview(
         week=week,
-        sessions_done=done,
+        sessions_done=sum(1 for d in days if load.met(d.amount, target)),
         sessions_target=target.sessions,
-        pain=pain,
-        backward_s=backward_s,
+        pain=pain_open or any(d.pain for d in days),
+        backward_s=round(sum(d.amount.run_s + d.amount.walk_s + d.amount.open_s for d in days)),
         paused=paused,
+        days=len(days),
     )
 
 
-def _sessions(n: int) -> str:
-    return f"{n} session" if n == 1 else f"{n} sessions"
+def _reason(code: str, **params: int) -> Reason:
+    return Reason(code, tuple(sorted(params.items())))
 
 
 def progress(review: WeekReview) -> Progression:
-    """Next plan week for a finished week, with a one-line reason (see the module rules)."""
+    """Next plan week for a finished week, with its reason code (see the module rules)."""
     week = min(max(review.week, 1), PLAN_WEEKS)
     done, target = review.sessions_done, review.sessions_target
-    tally = f"{done} of {_sessions(target)}"
     if review.pain:
-        return Progression(
-            week, "hold", f"You flagged pain last week, so we stay in week {week} until it settles."
-        )
+        return Progression(week, "hold", _reason("pain", week=week))
     if review.paused or target <= 0:
-        return Progression(
-            week, "rest", f"Last week was a pause, so you stay in week {week}; no ground lost."
-        )
+        return Progression(week, "rest", _reason("rest", week=week))
     if done >= target:
         if week >= PLAN_WEEKS:
             return Progression(
-                PLAN_WEEKS,
-                "finish",
-                f"{tally} in week {PLAN_WEEKS}: plan complete, well done! "
-                f"Keep the week-{PLAN_WEEKS} routine going.",
+                PLAN_WEEKS, "finish", _reason("finish", done=done, target=target, week=week)
             )
         return Progression(
-            week + 1,
-            "advance",
-            f"{tally} last week and no pain, so you move up to week {week + 1}.",
+            week + 1, "advance", _reason("advance", done=done, target=target, week=week + 1)
         )
     if done * 2 < target:
-        return Progression(week, "repeat", f"Only {tally} last week, so we repeat week {week}.")
-    return Progression(
-        week,
-        "hold",
-        f"{tally} last week, close to target, so we stay in week {week} one more time.",
-    )
+        return Progression(week, "repeat", _reason("repeat", done=done, target=target, week=week))
+    return Progression(week, "hold", _reason("hold", done=done, target=target, week=week))
 
 
-def too_much_too_soon(
-    session_s: int,
-    target: WeekTarget | None,
-    week_backward_s_including: int,
-    last_week_backward_s: int,
-) -> str | None:
-    """A caution line when a session or the week jumps too far ahead; None otherwise.
+def started() -> Reason:
+    return Reason("start")
 
-    Session: more than 1.5x the week's ``max_s`` and at least 60 s over it.
-    Week: this week's backward total (including this session) more than 30% above last
-    week's, checked only when last week had at least 120 s (beginners' first weeks are
-    not nagged).
-    """
-    if (
-        target is not None
-        and target.max_s > 0
-        and 2 * session_s > 3 * target.max_s  # > 1.5x, in integers
-        and session_s - target.max_s >= SESSION_MIN_OVER_S
-    ):
-        return (
-            f"That was {format_duration(session_s)}, well above this week's "
-            f"{format_duration(target.max_s)}; build up gradually to stay injury-free."
-        )
-    if (
-        last_week_backward_s >= WEEK_MIN_BASE_S
-        and 10 * week_backward_s_including > 13 * last_week_backward_s  # > +30%
-    ):
-        return (
-            f"This week's backward time ({format_duration(week_backward_s_including)}) is over "
-            f"30% above last week's ({format_duration(last_week_backward_s)}); "
-            "keep increases gradual."
-        )
-    return None
+
+def encode_reason(reason: Reason) -> str:
+    """The stored form: 'advance done=3 target=3 week=2' (code, then sorted parameters)."""
+    return " ".join([reason.code, *(f"{k}={v}" for k, v in sorted(reason.params))])
+
+
+def decode_reason(stored: str | None) -> Reason | None:
+    """Back from the stored form; None for anything that is not one (e.g. an empty field)."""
+    if not stored:
+        return None
+    code, *rest = stored.split()
+    if code not in REASON_CODES:
+        return None
+    params: list[tuple[str, int]] = []
+    for item in rest:
+        key, _, value = item.partition("=")
+        if not key.isalpha() or not value.lstrip("-").isdigit():
+            return None
+        params.append((key, int(value)))
+    return Reason(code, tuple(sorted(params)))
+
+
+def restart_week(weeks: Sequence[WeekTarget]) -> int:
+    """Where "repeat the last phase" starts: the first week of the last week's phase."""
+    if not weeks:
+        return 1
+    ordered = sorted(weeks, key=lambda t: t.week)
+    last = ordered[-1]
+    start = last.week
+    for target in reversed(ordered):
+        if target.phase != last.phase:
+            break
+        start = target.week
+    return start

@@ -2,6 +2,10 @@
 
 Past weeks are judged against the plan week that was in force *then* (from the stored weekly
 decisions), not today's, so moving up a week never turns an old success into a miss.
+
+The cost does not grow with a user's history: sessions are read only for the chart's weeks,
+all-time totals come from one aggregate query, and the streak from the stored weekly
+decisions (one per week: a week that moved the plan on, or finished it, was on target).
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.coach.plan import target_for_week, week_starting
-from bot.coach.stats import Totals, totals, weekly_stats, weekly_streak
+from bot.coach.stats import Totals, met_week, weekly_stats
 from bot.coach.types import SessionFact, WeekStat, WeekTarget
 
 CHART_WEEKS = 8
 # The streak looks back at most this far; older weeks cannot change today's answer much.
 MAX_STREAK_WEEKS = 260
+ON_TARGET_DECISIONS = frozenset({"advance", "finish"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,11 @@ class Progress:
     totals: Totals
     streak: int
     chart: tuple[WeekStat, ...]  # the last CHART_WEEKS weeks, oldest first
+    pain_open: bool = False  # pain flagged and not yet reported better
+
+    @property
+    def this_week_met(self) -> bool:
+        return met_week(self.this_week) and not self.pain_open
 
     @property
     def has_sessions(self) -> bool:
@@ -81,6 +91,27 @@ def plan_start(first_day: date, steps: Iterable[PlanStep]) -> date:
     return min(mondays)
 
 
+def streak_from(steps: Sequence[PlanStep], this_monday: date, current_met: bool) -> int:
+    """Consecutive weeks on target, from the stored decisions, counting back from this week.
+
+    This week adds one once its target is met; a pause neither breaks nor adds; a week that
+    held, repeated (or had no decision, e.g. away for months) ends the streak.
+    """
+    streak = 1 if current_met else 0
+    by_start = {s.week_start: s for s in steps}
+    monday = this_monday
+    for _ in range(MAX_STREAK_WEEKS):
+        step = by_start.get(monday)  # the decision taken at the start of this week
+        if step is None:
+            break
+        if step.decision in ON_TARGET_DECISIONS:
+            streak += 1
+        elif step.decision != "rest":
+            break
+        monday -= timedelta(weeks=1)
+    return streak
+
+
 def build_progress(
     facts: Sequence[SessionFact],
     today: date,
@@ -89,12 +120,16 @@ def build_progress(
     plan_week_start: date | None,
     steps: Sequence[PlanStep],
     first_day: date,
+    all_time: Totals,
     paused_now: bool = False,
+    pain_open: bool = False,
 ) -> Progress:
-    """Everything /progress shows, from stored sessions and weekly decisions.
+    """Everything /progress shows, from the chart weeks' sessions and the weekly decisions.
 
-    ``first_day`` is the user's first local day (weeks before it carry no target).
-    ``paused_now``: the current week is shaded as a pause unless sessions were logged in it.
+    ``facts``: at least the last CHART_WEEKS weeks (older ones are ignored); ``all_time``:
+    the aggregate totals. ``first_day`` is the user's first local day (weeks before it carry
+    no target). ``paused_now``: the current week is shaded as a pause unless sessions were
+    logged in it.
     """
     start = plan_start(first_day, steps)
     this_monday = week_starting(today)
@@ -105,23 +140,22 @@ def build_progress(
             return None
         return target_for_week(weeks, plan_week_on(monday, steps, plan_week, plan_week_start))
 
-    oldest = min([start, *(f.local_date for f in facts)])
-    span = (this_monday - week_starting(oldest)).days // 7 + 1
-    span = max(CHART_WEEKS, min(span, MAX_STREAK_WEEKS))
     paused = set(rests)
     if paused_now and not any(week_starting(f.local_date) == this_monday for f in facts):
         paused.add(this_monday)
-    stats = weekly_stats(facts, span, today, target_for, frozenset(paused))
+    stats = weekly_stats(facts, CHART_WEEKS, today, target_for, frozenset(paused))
     target = target_for_week(weeks, plan_week)
     if target is None:
         raise ValueError("the plan has no weeks")
+    current_met = met_week(stats[-1]) and not pain_open
     return Progress(
         plan_week=target.week,
         plan_weeks=len(weeks),
         target=target,
         this_week=stats[-1],
         last_week=stats[-2],
-        totals=totals(facts),
-        streak=weekly_streak(stats),
+        totals=all_time,
+        streak=0 if pain_open else streak_from(steps, this_monday, current_met),
         chart=tuple(stats[-CHART_WEEKS:]),
+        pain_open=pain_open,
     )

@@ -1,4 +1,7 @@
-"""Weekly stats, streaks and totals over local dates (weeks start on Monday)."""
+"""Weekly stats, streaks and totals over local dates (weeks start on Monday).
+
+A session here is a training day: several logs on one local date count once.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from bot.coach import load
 from bot.coach.plan import week_starting
 from bot.coach.types import SessionFact, WeekStat, WeekTarget
 
@@ -43,12 +47,14 @@ def weekly_stats(
     for start in starts:
         in_week = grouped[start]
         target = target_for(start) if target_for is not None else None
+        days = load.days_of(in_week)
         out.append(
             WeekStat(
                 week_start=start,
-                sessions=len(in_week),
+                sessions=len(days),
+                met_days=sum(1 for d in days if load.met(d.amount, target)) if target else 0,
                 backward_s=sum(max(f.duration_s or 0, 0) for f in in_week),
-                pain_sessions=sum(1 for f in in_week if f.pain),
+                pain_sessions=sum(1 for d in days if d.pain),
                 target_sessions=target.sessions if target else 0,
                 target_min_s=target.min_s if target else 0,
                 target_max_s=target.max_s if target else 0,
@@ -59,8 +65,13 @@ def weekly_stats(
     return out
 
 
-def _met(stat: WeekStat) -> bool:
-    return stat.target_sessions > 0 and stat.sessions >= stat.target_sessions
+def met_week(stat: WeekStat) -> bool:
+    """Enough training days on target, and no pain that week."""
+    return (
+        stat.target_sessions > 0
+        and stat.met_days >= stat.target_sessions
+        and not stat.pain_sessions
+    )
 
 
 def weekly_streak(stats: Sequence[WeekStat]) -> int:
@@ -74,7 +85,7 @@ def weekly_streak(stats: Sequence[WeekStat]) -> int:
     for i, stat in enumerate(reversed(stats)):
         if stat.paused or stat.target_sessions <= 0:
             continue
-        if _met(stat):
+        if met_week(stat):
             streak += 1
         elif i > 0:
             break
@@ -82,15 +93,13 @@ def weekly_streak(stats: Sequence[WeekStat]) -> int:
 
 
 def totals(facts: Iterable[SessionFact]) -> Totals:
-    """(sessions, backward seconds, distance in metres, longest session in seconds)."""
-    sessions = 0
+    """(training days, backward seconds, distance in metres, longest day in seconds)."""
+    per_day: dict[date, int] = {}
     backward_s = 0
     distance_m = 0.0
-    longest_s = 0
     for fact in facts:
-        sessions += 1
         duration = max(fact.duration_s or 0, 0)
         backward_s += duration
-        longest_s = max(longest_s, duration)
+        per_day[fact.local_date] = per_day.get(fact.local_date, 0) + duration
         distance_m += max(fact.distance_m or 0.0, 0.0)
-    return Totals(sessions, backward_s, distance_m, longest_s)
+    return Totals(len(per_day), backward_s, distance_m, max(per_day.values(), default=0))

@@ -90,19 +90,39 @@ class ParseError:
     detail: str = ""
 
 
+# How a track counts one session: backward minutes, interval rounds, or repetitions.
+Measure = Literal["time", "rounds", "reps"]
+
+
 @dataclass(frozen=True)
 class WeekTarget:
-    """One week of one track, as the plan content defines it."""
+    """One week of one track, as the plan content defines it.
+
+    ``min_s``/``max_s`` are the backward running seconds of one session (every track has
+    them: the chart and the load rule speak seconds). A track that counts otherwise says so
+    in ``measure`` with its own range in ``min_count``/``max_count`` (rounds or reps), and a
+    track where backward walking is its own activity gives ``walk_min_s``/``walk_max_s``.
+    """
 
     week: int  # 1..8
     phase: str  # e.g. "Familiarization"
-    sessions: int  # target sessions in the week
+    sessions: int  # target sessions (training days) in the week
     min_s: int  # backward seconds per session, lower end of the target
     max_s: int  # upper end
     workout: str  # one line a person can follow, e.g. "1–2 min backward on a flat track"
     focus: str  # what the week is about, one line
     # One session of the week as structure (the typical day, for the audio guide and Done).
     blocks: tuple[Block, ...] = ()
+    measure: Measure = "time"
+    min_count: int = 0  # rounds or reps per session when measure is "rounds" or "reps"
+    max_count: int = 0
+    walk_min_s: int = 0  # backward walking seconds per session; 0: no walking range
+    walk_max_s: int = 0
+    speed_kmh: float | None = None  # treadmill speed when the plan gives one
+
+    @property
+    def has_walk_range(self) -> bool:
+        return self.walk_max_s > 0
 
 
 @dataclass(frozen=True)
@@ -125,21 +145,33 @@ class WeekReview:
     """A finished local week, as input to progression."""
 
     week: int  # the plan week the user was in
-    sessions_done: int
+    sessions_done: int  # distinct training days that met the per-session target
     sessions_target: int
     pain: bool
     backward_s: int = 0
     paused: bool = False
+    days: int = 0  # distinct days with any session (on target or not)
 
 
 ProgressionDecision = Literal["advance", "hold", "repeat", "finish", "rest"]
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why the plan is where it is, as a code with parameters; render words it."""
+
+    code: str  # see plan.REASON_CODES
+    params: tuple[tuple[str, int], ...] = ()
+
+    def get(self, key: str, default: int = 0) -> int:
+        return dict(self.params).get(key, default)
+
+
+@dataclass(frozen=True)
 class Progression:
     new_week: int
     decision: ProgressionDecision
-    reason: str  # one line the user sees in /plan
+    reason: Reason  # rendered in /plan and the weekly summary
 
 
 @dataclass(frozen=True)
@@ -147,7 +179,7 @@ class WeekStat:
     """Backward minutes and sessions of one local week (Monday start)."""
 
     week_start: date
-    sessions: int
+    sessions: int  # distinct training days with a session
     backward_s: int
     pain_sessions: int = 0
     target_sessions: int = 0
@@ -155,3 +187,4 @@ class WeekStat:
     target_max_s: int = 0
     paused: bool = False
     dates: tuple[date, ...] = field(default_factory=tuple)
+    met_days: int = 0  # days that met the week's per-session target

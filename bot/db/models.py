@@ -80,7 +80,16 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     plan_week: Mapped[int] = mapped_column(Integer, default=1)
     plan_week_start: Mapped[date | None] = mapped_column(Date, nullable=True)
-    plan_reason: Mapped[str] = mapped_column(String(300), default="")
+    plan_reason: Mapped[str] = mapped_column(String(300), default="")  # a reason code
+    # Pain flagged in a log stays in mind until the user says it is better.
+    pain_since: Mapped[date | None] = mapped_column(Date, nullable=True)
+    pain_parts: Mapped[str] = mapped_column(String(200), default="")
+    # All-time totals for /progress, kept up to date as sessions are logged (NULL: unknown,
+    # summed again on next use), so /progress never reads every session.
+    totals_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    totals_backward_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    totals_distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    totals_longest_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     next_reminder_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, nullable=True, index=True
     )
@@ -172,7 +181,7 @@ class PlanChange(Base):
     from_week: Mapped[int] = mapped_column(Integer)
     to_week: Mapped[int] = mapped_column(Integer)
     decision: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(String(300))  # a reason code (coach/plan.py)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case, delete, event, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, attributes
 
 from bot.db.models import (
     Conversation,
@@ -22,6 +24,28 @@ from bot.db.models import (
 )
 
 USER_TABLES: tuple[type[Any], ...] = (Workout, Conversation, Delivery, PlanChange)
+
+# Sessions stored through Repo.add_workout, which adds them to the user's totals itself.
+_COUNTED: weakref.WeakSet[Workout] = weakref.WeakSet()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_totals(session: Session, _context: Any) -> None:
+    """Any other change to a session (an edit, an undo, a raw insert) makes the user's
+    stored totals unknown; the next /progress sums them again, once."""
+    changed = [
+        *(w for w in session.new if isinstance(w, Workout) and w not in _COUNTED),
+        *(w for w in session.dirty if isinstance(w, Workout) and session.is_modified(w)),
+        *(w for w in session.deleted if isinstance(w, Workout)),
+    ]
+    user_ids = {w.user_id for w in changed}
+    if not user_ids:
+        return
+    session.connection().execute(update(User).where(User.id.in_(user_ids)).values(totals_days=None))
+    for user_id in user_ids:
+        user = session.identity_map.get(session.identity_key(User, user_id))
+        if user is not None:
+            attributes.set_committed_value(user, "totals_days", None)
 
 
 class Repo:
@@ -95,8 +119,31 @@ class Repo:
 
     # --- workouts ------------------------------------------------------------------------
     async def add_workout(self, workout: Workout) -> Workout:
+        """Store a session and count it into the user's totals in the same statement order
+        on every replica (an atomic UPDATE; unknown totals stay unknown)."""
+        _COUNTED.add(workout)
         self.session.add(workout)
         await self.session.flush()
+        day = await self.session.execute(
+            select(func.count(), func.coalesce(func.sum(Workout.duration_s), 0)).where(
+                Workout.user_id == workout.user_id, Workout.local_date == workout.local_date
+            )
+        )
+        logs, day_s = day.one()
+        await self.session.execute(
+            update(User)
+            .where(User.id == workout.user_id, User.totals_days.is_not(None))
+            .values(
+                totals_days=User.totals_days + (1 if logs == 1 else 0),
+                totals_backward_s=User.totals_backward_s + (workout.duration_s or 0),
+                totals_distance_m=User.totals_distance_m + (workout.distance_m or 0.0),
+                totals_longest_s=case(
+                    (User.totals_longest_s < int(day_s), int(day_s)),
+                    else_=User.totals_longest_s,
+                ),
+            )
+            .execution_options(synchronize_session="fetch")
+        )
         return workout
 
     async def get_workout(self, user_id: int, workout_id: int) -> Workout | None:
@@ -148,6 +195,83 @@ class Repo:
             .order_by(Workout.logged_at, Workout.id)
         )
         return result.all()
+
+    async def has_workouts(self, user_id: int) -> bool:
+        found = await self.session.scalar(
+            select(Workout.id).where(Workout.user_id == user_id).limit(1)
+        )
+        return found is not None
+
+    async def had_day_of(self, user_id: int, seconds: int, besides: date) -> bool:
+        """Whether some day other than ``besides`` held at least ``seconds`` backward.
+
+        One long session answers at once; only a history without one sums days.
+        """
+        one = await self.session.scalar(
+            select(Workout.id)
+            .where(
+                Workout.user_id == user_id,
+                Workout.local_date != besides,
+                Workout.duration_s >= seconds,
+            )
+            .limit(1)
+        )
+        if one is not None:
+            return True
+        summed = await self.session.scalar(
+            select(Workout.local_date)
+            .where(Workout.user_id == user_id, Workout.local_date != besides)
+            .group_by(Workout.local_date)
+            .having(func.sum(Workout.duration_s) >= seconds)
+            .limit(1)
+        )
+        return summed is not None
+
+    async def workout_totals(self, user: User) -> tuple[int, int, float, int]:
+        """(training days, backward seconds, metres, longest day's seconds).
+
+        Kept on the user row as sessions are logged; summed in the database only when
+        unknown (the first time, or after an edit or undo), then kept again.
+        """
+        if user.totals_days is not None:
+            return (
+                user.totals_days,
+                user.totals_backward_s or 0,
+                user.totals_distance_m or 0.0,
+                user.totals_longest_s or 0,
+            )
+        summed = await self._sum_totals(user.id)
+        (
+            user.totals_days,
+            user.totals_backward_s,
+            user.totals_distance_m,
+            user.totals_longest_s,
+        ) = summed
+        return summed
+
+    async def _sum_totals(self, user_id: int) -> tuple[int, int, float, int]:
+        row = (
+            await self.session.execute(
+                select(
+                    func.count(func.distinct(Workout.local_date)),
+                    func.coalesce(func.sum(Workout.duration_s), 0),
+                    func.coalesce(func.sum(Workout.distance_m), 0.0),
+                ).where(Workout.user_id == user_id)
+            )
+        ).one()
+        return int(row[0]), int(row[1]), float(row[2]), await self.longest_day_s(user_id)
+
+    async def longest_day_s(self, user_id: int, besides: date | None = None) -> int:
+        """The most backward seconds on one local day (``besides``: leave that day out)."""
+        per_day = (
+            select(func.sum(Workout.duration_s).label("s"))
+            .where(Workout.user_id == user_id)
+            .group_by(Workout.local_date)
+        )
+        if besides is not None:
+            per_day = per_day.where(Workout.local_date != besides)
+        sub = per_day.subquery()
+        return int(await self.session.scalar(select(func.max(sub.c.s))) or 0)
 
     async def logged_on(self, user_id: int, local_date: date) -> bool:
         found = await self.session.scalar(
@@ -252,8 +376,35 @@ class Repo:
         result = await self.session.execute(stmt.on_conflict_do_nothing())
         return bool(getattr(result, "rowcount", 0) == 1)
 
-    async def plan_changes(self, user_id: int) -> Sequence[PlanChange]:
-        result = await self.session.scalars(
-            select(PlanChange).where(PlanChange.user_id == user_id).order_by(PlanChange.week_start)
+    async def plan_changes(self, user_id: int, limit: int | None = None) -> Sequence[PlanChange]:
+        """Weekly decisions, oldest first; ``limit``: only that many of the newest."""
+        query = select(PlanChange).where(PlanChange.user_id == user_id)
+        if limit is None:
+            result = await self.session.scalars(query.order_by(PlanChange.week_start))
+            return result.all()
+        newest = await self.session.scalars(
+            query.order_by(PlanChange.week_start.desc()).limit(limit)
         )
-        return result.all()
+        return list(reversed(newest.all()))
+
+    async def recent_steps(self, user_id: int, limit: int) -> list[tuple[date, int, int, str]]:
+        """(week_start, from_week, to_week, decision) of the newest ``limit`` decisions, oldest
+        first: plain rows, no objects, for the streak and the chart's targets."""
+        result = await self.session.execute(
+            select(
+                PlanChange.week_start, PlanChange.from_week, PlanChange.to_week, PlanChange.decision
+            )
+            .where(PlanChange.user_id == user_id)
+            .order_by(PlanChange.week_start.desc())
+            .limit(limit)
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in reversed(result.all())]
+
+    async def had_week_on_target(self, user_id: int) -> bool:
+        """Whether any finished week moved the plan on (or finished it): a full week."""
+        found = await self.session.scalar(
+            select(PlanChange.id)
+            .where(PlanChange.user_id == user_id, PlanChange.decision.in_(("advance", "finish")))
+            .limit(1)
+        )
+        return found is not None

@@ -47,6 +47,8 @@ from bot.coaching import (
 from bot.db.models import User, Workout
 from bot.db.repo import Repo
 from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
+from bot.render import coaching as coaching_msgs
+from bot.render import plan as plan_msgs
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +90,17 @@ def user_today(user: User) -> date:
 
 def logged_text(logged: Logged) -> str:
     """The reply to a stored session: what was understood and what the coach says."""
-    fb, w = logged.feedback, logged.workout
-    tip = (fb.tip.title, fb.tip.summary) if fb.tip else None
-    return render.logged(summary_of(w), w.local_date, fb.lines, fb.milestones, fb.caution, tip)
+    w = logged.workout
+    return coaching_msgs.logged_reply(summary_of(w), w.local_date, logged.feedback)
+
+
+def logged_buttons(logged: Logged) -> render.Keyboard:
+    """Undo / Edit, and "is the pain better?" while the coach holds back for pain."""
+    undo = [("↩️ Undo", cb("un", logged.workout.id)), ("✏️ Edit", cb("ed", logged.workout.id))]
+    fb = logged.feedback
+    if fb.stop or fb.primary == "pain_check":
+        return render.keyboard([undo, plan_msgs.pain_row()])
+    return render.keyboard([undo])
 
 
 def draft_summary(d: LogDraft) -> str:
@@ -164,7 +174,7 @@ async def _store_and_reply(
     w = logged.workout
     text = logged_text(logged)
     try:
-        await say(update, context, text, session_buttons(w.id))
+        await say(update, context, text, logged_buttons(logged))
     except Forbidden:
         log.info("Session %s stored; the user blocked the bot before the reply", w.id)
     except TelegramError as exc:

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot.charts import render_progress_chart
-from bot.coach.progress import PlanStep, build_progress
+from bot.coach.plan import week_starting
+from bot.coach.progress import CHART_WEEKS, MAX_STREAK_WEEKS, PlanStep, build_progress
+from bot.coach.stats import Totals
 from bot.coach.types import WeekStat
-from bot.coaching import catch_up_plan, fact, local_now, paused_through, track_weeks, user_zone
+from bot.coaching import (
+    catch_up_plan,
+    fact,
+    local_now,
+    pain_open,
+    paused_through,
+    track_weeks,
+    user_zone,
+)
 from bot.handlers.common import Context, get_deps, load_user, say
 from bot.render import progress as msgs
 
@@ -27,17 +37,22 @@ async def progress_command(update: Update, context: Context) -> None:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, now).date()
         await catch_up_plan(repo, deps.content, user, today)  # the plan week shown is current
-        rows = await repo.all_workouts(user.id)
-        changes = await repo.plan_changes(user.id)
+        monday = week_starting(today)
+        rows = await repo.workouts_between(
+            user.id, monday - timedelta(weeks=CHART_WEEKS - 1), today
+        )
+        steps = [PlanStep(*row) for row in await repo.recent_steps(user.id, MAX_STREAK_WEEKS)]
         report = build_progress(
             [fact(w) for w in rows],
             today,
             track_weeks(deps.content, user),
             user.plan_week,
             user.plan_week_start,
-            [PlanStep(c.week_start, c.from_week, c.to_week, c.decision) for c in changes],
+            steps,
             first_day=user.created_at.astimezone(user_zone(user)).date(),
+            all_time=Totals(*await repo.workout_totals(user)),
             paused_now=paused_through(user, today),
+            pain_open=pain_open(user),
         )
     if not report.has_sessions:
         await say(update, context, msgs.first_steps(report.target))

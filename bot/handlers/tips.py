@@ -1,26 +1,14 @@
-"""/tip, /safety and /plan: what the coach knows, from content/."""
+"""/tip and /safety: what the coach knows, from content/."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from telegram import Update
 
 from bot import render
 from bot.callbacks import Press
-from bot.coach.schedule import format_days
-from bot.coaching import (
-    catch_up_plan,
-    local_now,
-    today_target,
-    track_weeks,
-    training_days,
-    week_target,
-)
 from bot.content import Tip
 from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say
-from bot.render import guide as guide_msgs
 from bot.render import tips as msgs
 
 RECENT_TIPS = 8
@@ -77,25 +65,9 @@ async def on_tip_button(update: Update, context: Context, press: Press) -> None:
 
 
 async def safety_command(update: Update, context: Context) -> None:
-    await say(update, context, get_deps(context).content.safety_html())
-
-
-async def plan_command(update: Update, context: Context) -> None:
+    """The safety rules for the user's own track (sprints, treadmill, ...)."""
     deps = get_deps(context)
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
-        today = local_now(user, datetime.now(UTC)).date()
-        await catch_up_plan(repo, deps.content, user, today)
-        weeks = track_weeks(deps.content, user)
-        track = deps.content.tracks.get(user.track) or deps.content.tracks["beginner"]
-        text = msgs.plan(
-            track.title,
-            user.plan_week,
-            len(weeks),
-            week_target(deps.content, user),
-            today_target(deps.content, user, today),
-            format_days(training_days(user)),
-            [w for w in weeks if user.plan_week < w.week <= user.plan_week + 3],
-            user.plan_reason or "You started the plan this week.",
-        )
-    await say(update, context, text, guide_msgs.guide_keyboard())
+        track = user.track
+    await say(update, context, deps.content.safety_html(track))

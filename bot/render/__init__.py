@@ -15,7 +15,7 @@ from telegram import (
 )
 
 from bot.coach.sessions import Block
-from bot.coach.types import Note, WeekReview, WeekTarget
+from bot.coach.types import Note, WeekTarget
 from bot.coach.units import format_distance, format_duration, format_range
 from bot.commands import COMMANDS
 from bot.render import sessions
@@ -190,25 +190,6 @@ def parse_error(code: str) -> str:
     return PARSE_ERRORS.get(code, PARSE_ERRORS["no_amount"])
 
 
-def logged(
-    summary: str,
-    day: date,
-    lines: Sequence[str],
-    milestones: Sequence[str],
-    caution: str | None,
-    tip: tuple[str, str] | None,
-) -> str:
-    out = [f"✅ Logged for {day_label(day)}: {summary}"]
-    out += [f"🏅 {e(m)}" for m in milestones]
-    out += ["", *(e(line) for line in lines)] if lines else []
-    if caution:
-        out += ["", f"⚠️ {e(caution)}"]
-    if tip:
-        title, summary_line = tip
-        out += ["", f"💡 <b>{e(title)}</b>: {e(summary_line)}"]
-    return "\n".join(out)
-
-
 def logged_short(summary: str, day: date) -> str:
     """The confirmation sent when the full reply to a log could not be delivered."""
     return f"✅ Logged for {day_label(day)}: {summary}\n/history shows all your sessions."
@@ -315,18 +296,6 @@ def target_range(target: WeekTarget) -> str:
     return format_range(target.min_s, target.max_s)
 
 
-def reminder(first_name: str, week: int, target: WeekTarget, snoozed: bool) -> str:
-    hello = (
-        "Here's your reminder again" if snoozed else f"Time to train, {e(first_name) or 'friend'}"
-    )
-    return (
-        f"🏃 {hello}! Week {week} · {e(target.phase)}\n\n"
-        f"Today: {e(target.workout)}\n"
-        f"Backward time: <b>{target_range(target)}</b>\n\n"
-        "Flat, clear ground; look over alternating shoulders; easy pace."
-    )
-
-
 REMINDER_OUTCOMES: dict[str, str] = {
     "expired": "This reminder has expired.",
     "snoozed": "Snoozed: I'll remind you again at {}.",
@@ -343,22 +312,6 @@ def reminder_outcome(kind: str, detail: str = "") -> str:
 
 def reminder_closed(original_html: str, outcome: str) -> str:
     return f"{original_html}\n\n<i>{e(outcome)}</i>"
-
-
-def weekly_summary(
-    review: WeekReview, streak: int, outlook: str, next_week: int, focus: str
-) -> str:
-    minutes = duration(review.backward_s) if review.backward_s else "0 min"
-    lines = [
-        "📊 <b>Your week</b>",
-        f"Sessions: {review.sessions_done} of {review.sessions_target} planned",
-        f"Backward time: {minutes}",
-        f"Weekly streak: {streak} week{'s' if streak != 1 else ''}",
-    ]
-    if review.pain:
-        lines.append("You flagged pain this week: rest it, and see a professional if it lingers.")
-    lines += ["", e(outlook), f"Next up: week {next_week}: {e(focus)}"]
-    return "\n".join(lines)
 
 
 def remind_usage(problem: str = "") -> str:
@@ -452,4 +405,4 @@ def reminder_expired() -> str:
 
 
 def done_hint() -> str:
-    return "I logged the low end of today's target. Did more? Tap Edit to change the time."
+    return "I logged this week's session as planned. Did something different? Tap Edit."

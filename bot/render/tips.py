@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.callbacks import cb
-from bot.coach.types import WeekTarget
 from bot.content import Tip
-from bot.render import Keyboard, e, keyboard, target_range
+from bot.render import Keyboard, e, keyboard
 
 ALL_TOPICS = "*"  # the tip button argument that lists every topic
 
@@ -45,30 +44,3 @@ def tip_buttons(tips: Sequence[Tip], *, all_topics: bool = False) -> Keyboard:
 def related_buttons(tips: Sequence[Tip]) -> Keyboard:
     """After the stop signs: the tips on the body part that hurts."""
     return keyboard([[(f"More: {tip.title}", cb("tp", tip.id))] for tip in tips])
-
-
-def plan(
-    track_title: str,
-    week: int,
-    weeks_total: int,
-    target: WeekTarget,
-    today: WeekTarget | None,
-    days: str,
-    ahead: Sequence[WeekTarget],
-    reason: str,
-) -> str:
-    lines = [
-        f"🗓 <b>Week {week} of {weeks_total}</b> · {e(target.phase)} ({e(track_title)})",
-        f"This week: {target.sessions} sessions of {target_range(target)} backward on {e(days)}",
-        f"Focus: {e(target.focus)}",
-        "",
-    ]
-    if today is not None:
-        lines.append(f"<b>Today</b>: {e(today.workout)} ({target_range(today)} backward)")
-    else:
-        lines.append("<b>Today</b>: rest day. Easy walking or mobility is fine.")
-    if ahead:
-        lines += ["", "<b>Coming up</b>"]
-        lines += [f"Week {w.week}: {e(w.phase)}, {w.sessions}× {target_range(w)}" for w in ahead]
-    lines += ["", f"<i>Why week {week}:</i> {e(reason)}"]
-    return "\n".join(lines)

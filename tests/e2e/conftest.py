@@ -10,6 +10,7 @@ import time_machine
 from bot.db.session import Database
 from tests.e2e.harness import Harness, start_harness, stop_harness
 from tests.e2e.reminder_helpers import CLOCK, stop_dispatcher
+from tests.e2e.voice import mixed_messages
 from tests.fakes import FakeBotAPI
 
 
@@ -27,6 +28,7 @@ async def bot(server: FakeBotAPI, db: Database) -> AsyncIterator[Harness]:
     yield harness
     await stop_harness(harness)
     assert server.errors == [], f"the bot sent requests Telegram would reject: {server.errors}"
+    assert mixed_messages(server) == [], "a reply warned and celebrated at once"
 
 
 @pytest.fixture(name="clock")
@@ -45,3 +47,4 @@ async def fixture_coach(
     yield h
     await stop_harness(h)
     assert server.errors == [], f"the bot sent requests Telegram would reject: {server.errors}"
+    assert mixed_messages(server) == [], "a reply warned and celebrated at once"

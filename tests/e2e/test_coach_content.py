@@ -110,6 +110,9 @@ async def test_plan_reflects_the_stored_position_and_reason(bot: Harness) -> Non
     async with bot.db.uow() as repo:
         user = await repo.get_user(1001)
         assert user is not None
-        user.plan_week, user.plan_reason = 5, "You met last week's target, so on to week 5."
+        user.plan_week, user.plan_reason = 5, "advance done=3 target=3 week=5"
     [reply] = await bot.say("/plan")
-    assert "Week 5 of 8" in reply.text and "on to week 5" in reply.text
+    assert "Week 5 of 8" in reply.text
+    assert "3 of 3 sessions on target last week and no pain, so you move up to week 5" in (
+        reply.text
+    )

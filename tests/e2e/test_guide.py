@@ -205,6 +205,9 @@ async def test_pain_today_means_no_guide_and_pain_lately_an_easy_one(coach: Harn
                 source="test",
             )
         )
+        user = await repo.get_user(UID)
+        assert user is not None
+        user.pain_since, user.pain_parts = yesterday, "knee"  # as logging it would have left it
     easy_note, voice = await coach.say("/go")
     assert "easy backward walk instead of the full session" in easy_note.text
     assert voice.kind == "voice" and "Easy version" in voice.text

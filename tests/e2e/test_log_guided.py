@@ -29,7 +29,7 @@ async def test_guided_log_with_buttons(bot: Harness) -> None:
     assert await workouts(bot) == []  # nothing is logged before the last answer
     [logged] = await bot.press(note, "Skip")
     assert logged.text.startswith("✅ Logged") and "1 min 30 s backward · felt good" in logged.text
-    assert "right on this week's 1 min–1 min 30 s target" in logged.text
+    assert "right on this week's 1 min–1 min 30 s of backward jogging" in logged.text
     assert logged.button_texts() == ["↩️ Undo", "✏️ Edit"]
     [w] = await workouts(bot)
     assert (w.duration_s, w.feeling, w.pain, w.source) == (90, "good", False, "guided")

@@ -219,12 +219,14 @@ async def test_done_logs_todays_target_and_closes_the_reminder(
     await _reminder(coach, clock)
     [reminder] = reminders_in(coach)
     [reply] = await coach.press(reminder, "Done")
-    assert "Logged for Wed 10 Jun" in reply.text and "1 min" in reply.text
+    # Done logs the week's session as written (week 1: 4 min walking, 1 min jogging)
+    assert "Logged for Wed 10 Jun" in reply.text and "5 min" in reply.text
+    assert "right on this week's" in reply.text and "⚠️" not in reply.text
     [closed] = reminders_in(coach)
-    assert closed.buttons() == [] and "Done: logged 1 min" in closed.text
+    assert closed.buttons() == [] and "Done: logged 5 min" in closed.text
     [row] = await workouts(coach.db)
     assert (row.duration_s, row.source, row.local_date.isoformat()) == (
-        60,
+        300,
         "reminder",
         "2026-06-10",
     )

@@ -654,6 +654,10 @@ class FakeBotAPI:
         """The bot's messages in a chat, in order, as they are now (deleted ones included)."""
         return [m for m in self._messages.get(chat_id, {}).values() if m.from_bot]
 
+    def bot_messages_everywhere(self) -> list[SentMessage]:
+        """Every message the bot sent, in every chat (for checks over all replies)."""
+        return [m for chat in self._messages.values() for m in chat.values() if m.from_bot]
+
     def all_messages(self, chat_id: int = 1001) -> list[SentMessage]:
         """User and bot messages in a chat, in message_id order."""
         return sorted(self._messages.get(chat_id, {}).values(), key=lambda m: m.message_id)

@@ -179,7 +179,6 @@ def test_every_plan_week_makes_a_guide_that_matches_its_blocks() -> None:
                 (p.seconds or 0) * b.rounds for b in target.blocks for p in b.parts if p.backward
             )
             assert back == planned, (track.id, target.week)
-            assert target.min_s * 0.9 <= back <= target.max_s * 1.1, (track.id, target.week)
             assert len(guide_caption(g, "Week 1 · x")) <= 1024
 
 

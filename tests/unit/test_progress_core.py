@@ -15,6 +15,7 @@ from bot.coach.progress import (
     plan_week_on,
     rest_weeks,
 )
+from bot.coach.stats import totals
 from bot.coach.types import SessionFact, WeekTarget
 
 PLAN = tuple(
@@ -76,7 +77,15 @@ def build(
     paused_now: bool = False,
 ) -> Progress:
     return build_progress(
-        facts, TODAY, PLAN, plan_week, plan_week_start, steps, first_day, paused_now
+        facts,
+        TODAY,
+        PLAN,
+        plan_week,
+        plan_week_start,
+        steps,
+        first_day,
+        all_time=totals(facts),
+        paused_now=paused_now,
     )
 
 
@@ -88,16 +97,16 @@ HISTORY = [
 ]
 
 
-def test_streak_counts_weeks_met_and_skips_the_pause() -> None:
-    p = build(HISTORY)
-    assert p.streak == 3
-
-
-def test_a_missed_week_breaks_the_streak_but_a_pause_does_not() -> None:
-    missed = [f for f in HISTORY if f.local_date >= monday(1) or f.local_date < monday(3)]
-    assert build(missed).streak == 1
-    no_rest = tuple(s for s in STEPS if s.decision != "rest")
-    assert build(HISTORY, no_rest).streak == 1
+def test_streak_comes_from_the_decisions_and_a_pain_week_breaks_it() -> None:
+    # M0: advance (+1), monday(1): rest (skipped), monday(2): held for pain (ends it)
+    assert build(HISTORY).streak == 1
+    all_on = tuple(
+        PlanStep(s.week_start, 1, 2, "advance" if s.decision == "hold" else s.decision)
+        for s in STEPS
+    )
+    assert build(HISTORY, all_on).streak == 3  # the pause neither breaks nor adds
+    no_rest = tuple(s for s in all_on if s.decision != "rest")
+    assert build(HISTORY, no_rest).streak == 1  # a week without a decision ends it
 
 
 def test_past_weeks_are_judged_against_their_own_target() -> None:
@@ -119,13 +128,20 @@ def test_this_week_last_week_and_totals() -> None:
     assert p.this_week.week_start == M0 and p.this_week.backward_s == 200
     assert p.last_week.sessions == 3 and p.last_week.backward_s == 450
     assert p.totals.sessions == 10 and p.totals.longest_s == 200
+    # five logs on one day: one session, in the week and in the totals
+    same_day = [*HISTORY, *(SessionFact(TODAY, 30) for _ in range(4))]
+    q = build(same_day)
+    assert q.this_week.sessions == 2 and q.totals.sessions == 11
     assert (p.plan_week, p.plan_weeks, p.target.phase) == (3, 8, "Build duration")
     assert p.has_sessions and p.chart_has_sessions
 
 
 def test_current_week_met_counts_and_a_pause_now_shades_only_an_empty_week() -> None:
     done_now = [*HISTORY, *sessions(0, 3, 200)[1:]]
-    assert build(done_now).streak == 4
+    assert build(done_now).streak == 2
+    assert build(done_now).this_week_met
+    overdone = [*HISTORY, *(SessionFact(TODAY, 900) for _ in range(5))]
+    assert build(overdone).streak == 1  # many logs on one day never fill the week
     assert build(done_now, paused_now=True).this_week.paused is False
     quiet = [f for f in HISTORY if f.local_date < M0]
     assert build(quiet, paused_now=True).this_week.paused is True
@@ -146,10 +162,11 @@ def test_old_sessions_only_mean_no_chart_but_totals() -> None:
 
 def test_long_history_streak_is_not_cut_at_the_chart_window() -> None:
     facts = [f for k in range(1, 13) for f in sessions(k, 3)]
-    p = build(facts, (), plan_week=1, plan_week_start=monday(12), first_day=monday(12))
+    steps = tuple(PlanStep(monday(k), 1, 1, "finish") for k in range(12))
+    p = build(facts, steps, plan_week=1, plan_week_start=M0, first_day=monday(12))
     assert p.streak == 12
 
 
 def test_empty_plan_is_refused() -> None:
     with pytest.raises(ValueError, match="no weeks"):
-        build_progress([], TODAY, (), 1, M0, (), TODAY)
+        build_progress([], TODAY, (), 1, M0, (), TODAY, all_time=totals([]))

@@ -64,7 +64,9 @@ def test_weekly_stats_month_boundary_targets_and_pauses() -> None:
 
 
 def week(sessions: int, target: int = 3, paused: bool = False) -> WeekStat:
-    return WeekStat(date(2026, 1, 5), sessions, 0, target_sessions=target, paused=paused)
+    return WeekStat(
+        date(2026, 1, 5), sessions, 0, target_sessions=target, paused=paused, met_days=sessions
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,15 +150,20 @@ def test_properties(
         b.week_start - a.week_start == timedelta(weeks=1) for a, b in itertools.pairwise(stats)
     )
     assert 0 <= weekly_streak(stats) <= n_weeks
-    assert weekly_streak(stats) <= sum(1 for s in stats if s.sessions >= s.target_sessions > 0)
+    assert weekly_streak(stats) <= sum(1 for s in stats if s.met_days >= s.target_sessions > 0)
 
     in_window = [f for f in facts if stats[0].week_start <= f.local_date < monday + timedelta(7)]
-    assert sum(s.sessions for s in stats) == len(in_window)
+    # Sessions are training days: many logs on one date count once, never more.
+    assert sum(s.sessions for s in stats) == len({f.local_date for f in in_window})
+    assert all(s.met_days <= s.sessions for s in stats)
     assert sum(s.backward_s for s in stats) == sum(f.duration_s or 0 for f in in_window)
-    assert sum(s.pain_sessions for s in stats) == sum(f.pain for f in in_window)
+    assert sum(s.pain_sessions for s in stats) == len({f.local_date for f in in_window if f.pain})
 
     total = totals(facts)
-    assert total.sessions == len(facts)
+    assert total.sessions == len({f.local_date for f in facts})
     assert total.backward_s == sum(f.duration_s or 0 for f in facts)
     assert total.distance_m == pytest.approx(sum(f.distance_m or 0.0 for f in facts))
-    assert total.longest_s == max((f.duration_s or 0 for f in facts), default=0)
+    per_day: dict[date, int] = {}
+    for f in facts:
+        per_day[f.local_date] = per_day.get(f.local_date, 0) + (f.duration_s or 0)
+    assert total.longest_s == max(per_day.values(), default=0)
