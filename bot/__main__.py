@@ -1,4 +1,4 @@
-"""python -m bot [run | console | migrate | check-content]"""
+"""python -m bot [run | console | migrate | check-content | delete-webhook]"""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "console", "migrate", "check-content"],
-        help="run the bot (default), chat in the terminal, apply migrations, or check content/",
+        choices=["run", "console", "migrate", "check-content", "delete-webhook"],
+        help="run the bot (default), chat in the terminal, apply migrations, check content/, "
+        "or remove a webhook before switching to polling",
     )
     args = parser.parse_args(argv)
     try:
@@ -45,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         if settings.bot_token is None:
             print(NO_TOKEN, file=sys.stderr)
             return 2
+        if args.command == "delete-webhook":
+            from bot.runner import delete_webhook
+
+            return asyncio.run(delete_webhook(settings))
         from bot.runner import serve
 
         return asyncio.run(serve(settings))
