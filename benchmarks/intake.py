@@ -1,0 +1,154 @@
+"""Reply throughput: the real `python -m bot` against a plain PTB echo bot, side by side.
+
+python benchmarks/intake.py   (benchmarks/run.py calls intake_figures())
+
+Both run as their own process against one fake Bot API in this process. C users each send
+`/log 3 min felt good` and wait for the reply before the next one, so per-chat order is
+exercised as it is in real life. Prints updates/s and p50/p95 reply latency for 1, 100 and
+200 concurrent chats, on SQLite and (when it answers on :5432) PostgreSQL.
+
+The bot is measured twice: as shipped today (its limiter paces every request, replies
+included, at 30 msg/s) and with that limiter off, which is what a separate reply budget
+gives replies; the echo bot has no limiter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fakes import FakeBotAPI  # noqa: E402
+
+PG_ADMIN = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+Report = Callable[[str, str], None]
+
+
+def _report(name: str, value: str) -> None:
+    print(f"{name:<46} {value}", flush=True)
+
+
+def _pg_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), 1).close()
+    except OSError:
+        return False
+    return True
+
+
+async def _admin(sql: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(sql))
+    finally:
+        await engine.dispose()
+
+
+async def _launch(
+    server: FakeBotAPI, argv: list[str], db_url: str, cwd: str
+) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": server.token,
+        "TELEGRAM_BASE_URL": server.base_url,
+        "DATABASE_URL": db_url,
+        "LOG_LEVEL": "WARNING",
+        "REMINDER_INTERVAL_S": "60",
+        "PYTHONPATH": str(ROOT),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *argv,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    await server.wait_for_request("getUpdates", timeout=60)
+    return proc
+
+
+async def _load(server: FakeBotAPI, chats: int, per_chat: int) -> tuple[float, list[float]]:
+    """(updates/s, reply latencies in ms)."""
+    latencies: list[float] = []
+
+    async def user(uid: int) -> None:
+        for k in range(per_chat):
+            t = time.perf_counter()
+            server.send_text("/log 3 min felt good", user_id=uid)
+            await server.wait_for_messages(k + 1, chat_id=uid, timeout=120)
+            latencies.append((time.perf_counter() - t) * 1000)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(user(100_000 + i) for i in range(chats)))
+    return chats * per_chat / (time.perf_counter() - start), latencies
+
+
+async def _measure(argv: list[str], db_url: str, chats: int, per_chat: int) -> str:
+    with tempfile.TemporaryDirectory() as cwd:
+        async with FakeBotAPI() as server:
+            proc = await _launch(server, argv, db_url.replace("{tmp}", cwd), cwd)
+            try:
+                await _load(server, 5, 2)  # warm-up: imports, first queries, connections
+                rate, lat = await _load(server, chats, per_chat)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.wait_for(proc.wait(), 20)
+                except TimeoutError:
+                    proc.kill()
+                    await proc.wait()
+    lat.sort()
+    p50, p95 = statistics.median(lat), lat[min(len(lat) - 1, int(len(lat) * 0.95))]
+    return f"{rate:6.1f} updates/s   p50 {p50:6.0f} ms   p95 {p95:6.0f} ms"
+
+
+async def intake_figures(
+    report: Report = _report, concurrencies: tuple[int, ...] = (1, 100, 200)
+) -> None:
+    backends = ["sqlite"] + (["postgresql"] if _pg_up() else [])
+    per = {1: 40, 100: 5, 200: 5}
+    echo = [str(ROOT / "benchmarks" / "echo_bot.py")]
+    for chats in concurrencies:
+        n = per.get(chats, 5)
+        report(f"echo bot, {chats} chats x {n}", await _measure(echo, "", chats, n))
+        for backend in backends:
+            name = ""
+            if backend == "sqlite":
+                url = "sqlite+aiosqlite:///{tmp}/bench.db"
+            else:
+                name = f"rrc_bench_{uuid.uuid4().hex[:10]}"
+                await _admin(f'CREATE DATABASE "{name}"')
+                url = PG_ADMIN.rpartition("/")[0] + f"/{name}"
+            try:
+                for label, argv in (
+                    ("reply budget", [str(ROOT / "benchmarks" / "unthrottled_bot.py")]),
+                    ("30/s limiter", ["-m", "bot"]),
+                ):
+                    if label == "30/s limiter" and chats == 1:
+                        continue  # one chat never reaches 30/s
+                    figure = await _measure(argv, url, chats, n)
+                    report(f"/log {backend}, {label}, {chats} chats x {n}", figure)
+            finally:
+                if name:
+                    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    print(f"Python {sys.version.split()[0]}; one run, this machine; each bot its own process")
+    asyncio.run(intake_figures())
