@@ -14,6 +14,7 @@ gives replies; the echo bot has no limiter.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import signal
@@ -83,6 +84,15 @@ async def _launch(
     return proc
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _load(server: FakeBotAPI, chats: int, per_chat: int) -> tuple[float, list[float]]:
     """(updates/s, reply latencies in ms)."""
     latencies: list[float] = []
@@ -105,7 +115,9 @@ async def _measure(argv: list[str], db_url: str, chats: int, per_chat: int) -> s
             proc = await _launch(server, argv, db_url.replace("{tmp}", cwd), cwd)
             try:
                 await _load(server, 5, 2)  # warm-up: imports, first queries, connections
+                cpu0 = _cpu_s(proc.pid)
                 rate, lat = await _load(server, chats, per_chat)
+                cpu_ms = (_cpu_s(proc.pid) - cpu0) * 1000 / (chats * per_chat)
             finally:
                 proc.send_signal(signal.SIGTERM)
                 try:
@@ -115,18 +127,27 @@ async def _measure(argv: list[str], db_url: str, chats: int, per_chat: int) -> s
                     await proc.wait()
     lat.sort()
     p50, p95 = statistics.median(lat), lat[min(len(lat) - 1, int(len(lat) * 0.95))]
-    return f"{rate:6.1f} updates/s   p50 {p50:6.0f} ms   p95 {p95:6.0f} ms"
+    return (
+        f"{rate:6.1f} updates/s   p50 {p50:6.0f} ms   p95 {p95:6.0f} ms   "
+        f"CPU {cpu_ms:4.1f} ms/update"
+    )
 
 
 async def intake_figures(
-    report: Report = _report, concurrencies: tuple[int, ...] = (1, 100, 200)
+    report: Report = _report,
+    concurrencies: tuple[int, ...] = (1, 100, 200),
+    backends: tuple[str, ...] | None = None,
+    echo_bot: bool = True,
+    limiter: bool = True,
 ) -> None:
-    backends = ["sqlite"] + (["postgresql"] if _pg_up() else [])
+    if backends is None:
+        backends = ("sqlite", "postgresql") if _pg_up() else ("sqlite",)
     per = {1: 40, 100: 5, 200: 5}
     echo = [str(ROOT / "benchmarks" / "echo_bot.py")]
     for chats in concurrencies:
         n = per.get(chats, 5)
-        report(f"echo bot, {chats} chats x {n}", await _measure(echo, "", chats, n))
+        if echo_bot:
+            report(f"echo bot, {chats} chats x {n}", await _measure(echo, "", chats, n))
         for backend in backends:
             name = ""
             if backend == "sqlite":
@@ -140,7 +161,7 @@ async def intake_figures(
                     ("reply budget", [str(ROOT / "benchmarks" / "unthrottled_bot.py")]),
                     ("30/s limiter", ["-m", "bot"]),
                 ):
-                    if label == "30/s limiter" and chats == 1:
+                    if label == "30/s limiter" and (chats == 1 or not limiter):
                         continue  # one chat never reaches 30/s
                     figure = await _measure(argv, url, chats, n)
                     report(f"/log {backend}, {label}, {chats} chats x {n}", figure)
@@ -149,6 +170,23 @@ async def intake_figures(
                     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-if __name__ == "__main__":
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chats", type=int, nargs="*", default=[1, 100, 200])
+    parser.add_argument("--backend", nargs="*", choices=["sqlite", "postgresql"])
+    parser.add_argument("--no-echo", action="store_true", help="skip the echo bot")
+    parser.add_argument("--no-limiter", action="store_true", help="skip the 30/s limiter runs")
+    args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}; one run, this machine; each bot its own process")
-    asyncio.run(intake_figures())
+    asyncio.run(
+        intake_figures(
+            concurrencies=tuple(args.chats),
+            backends=tuple(args.backend) if args.backend else None,
+            echo_bot=not args.no_echo,
+            limiter=not args.no_limiter,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

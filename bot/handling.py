@@ -36,6 +36,10 @@ class Handling:
     # a database fault before the mark: nothing happened yet, so the update is tried again
     retry: bool = False
     sessions: list[Any] = field(default_factory=list)
+    # the work slot this update holds (bounded CPU and database work); given back while a
+    # request to Telegram is in flight, so waiting on Telegram takes no slot
+    slot: Any = None
+    holds_slot: bool = False
 
 
 CURRENT: ContextVar[Handling | None] = ContextVar("handling", default=None)
@@ -54,3 +58,19 @@ async def before_telegram() -> None:
         await commit()
     if not handling.done:
         await handling.mark(handling)
+
+
+async def waiting_on_telegram() -> Handling | None:
+    """Give the work slot back for the length of a request; see `resume_work`."""
+    handling = CURRENT.get()
+    if handling is None or not handling.holds_slot:
+        return None
+    handling.slot.release()
+    handling.holds_slot = False
+    return handling
+
+
+async def resume_work(handling: Handling | None) -> None:
+    if handling is not None:
+        await handling.slot.acquire()
+        handling.holds_slot = True

@@ -22,7 +22,11 @@ def make_engine(url: str) -> AsyncEngine:
     """SQLite gets foreign keys (for cascading deletes), a busy timeout and transactions that
     take the write lock up front; PostgreSQL a pool."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # One connection: SQLite has one writer anyway, and queueing for the pool is FIFO and
+        # immediate, where SQLite's busy handler polls with sleeps (slow under many chats).
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:

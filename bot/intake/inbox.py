@@ -67,7 +67,7 @@ class Intake:
         *,
         grace_s: float = 3.0,
         sole_receiver: bool = True,
-        concurrency: int = 256,
+        concurrency: int = 8,
     ) -> None:
         self.app = app
         self.db = db
@@ -75,7 +75,11 @@ class Intake:
         # polling: Telegram lets one process poll, so what is "new" at start-up is ours
         self.sole_receiver = sole_receiver
         self.owner = f"{uuid.uuid4().hex[:12]}"
-        self.lanes: Lanes[Stored] = Lanes(self._handle, concurrency)
+        self.lanes: Lanes[Stored] = Lanes(self._handle)
+        # Work slots: how many updates may run their own code and queries at once. Waiting on
+        # Telegram takes no slot (bot/intake/guard.py), so a few slots keep every chat moving
+        # while the event loop stays free to finish open transactions quickly.
+        self._slots = asyncio.Semaphore(concurrency)
         self._held: set[int] = set()
         self._background: list[asyncio.Task[None]] = []
         self.handled = 0
@@ -173,7 +177,9 @@ class Intake:
             await self._mark_done(Handling(item.update_id, self.owner, self._mark))
             self._held.discard(item.update_id)
             return
-        handling = Handling(item.update_id, self.owner, self._mark)
+        handling = Handling(item.update_id, self.owner, self._mark, slot=self._slots)
+        await self._slots.acquire()
+        handling.holds_slot = True
         token = CURRENT.set(handling)
         pause = 0.1
         try:
@@ -184,12 +190,19 @@ class Intake:
                 if not handling.retry or handling.done:
                     break
                 # the database failed before anything happened: try again when it is back
+                self._slots.release()
+                handling.holds_slot = False
                 await asyncio.sleep(pause + random.random() * pause)
+                await self._slots.acquire()
+                handling.holds_slot = True
                 pause = min(pause * 2, RETRY_MAX_S)
             if not handling.done:
                 await self._mark_done(handling)
         finally:
             CURRENT.reset(token)
+            if handling.holds_slot:
+                self._slots.release()
+                handling.holds_slot = False
             self._held.discard(item.update_id)
             self.handled += 1
 

@@ -21,11 +21,10 @@ T = TypeVar("T")
 class Lanes(Generic[T]):
     """`put(key, item)` queues an item; items of one key run one after another."""
 
-    def __init__(self, work: Callable[[T], Awaitable[None]], limit: int = 256) -> None:
+    def __init__(self, work: Callable[[T], Awaitable[None]]) -> None:
         self._work = work
         self._queues: dict[Hashable, deque[T]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(limit)
         self._idle = asyncio.Event()
         self._idle.set()
         self._waiting = 0
@@ -55,11 +54,10 @@ class Lanes(Generic[T]):
         try:
             while queue:
                 item = queue[0]
-                async with self._slots:
-                    try:
-                        await self._work(item)
-                    except Exception:  # the worker reports its own errors; keep the lane going
-                        log.exception("Update lane %s: unexpected error", key)
+                try:
+                    await self._work(item)
+                except Exception:  # the worker reports its own errors; keep the lane going
+                    log.exception("Update lane %s: unexpected error", key)
                 queue.popleft()
                 self._done_one()
         finally:
