@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +110,7 @@ async def _load(server: FakeBotAPI, chats: int, per_chat: int) -> tuple[float, l
     return chats * per_chat / (time.perf_counter() - start), latencies
 
 
-async def _measure(argv: list[str], db_url: str, chats: int, per_chat: int) -> str:
+async def _measure(argv: list[str], db_url: str, chats: int, per_chat: int) -> Figure:
     with tempfile.TemporaryDirectory() as cwd:
         async with FakeBotAPI() as server:
             proc = await _launch(server, argv, db_url.replace("{tmp}", cwd), cwd)
@@ -127,10 +128,24 @@ async def _measure(argv: list[str], db_url: str, chats: int, per_chat: int) -> s
                     await proc.wait()
     lat.sort()
     p50, p95 = statistics.median(lat), lat[min(len(lat) - 1, int(len(lat) * 0.95))]
-    return (
-        f"{rate:6.1f} updates/s   p50 {p50:6.0f} ms   p95 {p95:6.0f} ms   "
-        f"CPU {cpu_ms:4.1f} ms/update"
-    )
+    return Figure(rate, p50, p95, cpu_ms)
+
+
+@dataclass(frozen=True)
+class Figure:
+    rate: float
+    p50: float
+    p95: float
+    cpu_ms: float
+
+    def text(self, peer: Figure | None = None) -> str:
+        out = (
+            f"{self.rate:6.1f} updates/s   p50 {self.p50:6.0f} ms   p95 {self.p95:6.0f} ms   "
+            f"CPU {self.cpu_ms:4.1f} ms/update"
+        )
+        if peer is not None and peer.rate > 0 and peer.p95 > 0:
+            out += f"   = {self.rate / peer.rate:.2f}x echo, p95 {self.p95 / peer.p95:.1f}x"
+        return out
 
 
 async def intake_figures(
@@ -146,8 +161,10 @@ async def intake_figures(
     echo = [str(ROOT / "benchmarks" / "echo_bot.py")]
     for chats in concurrencies:
         n = per.get(chats, 5)
+        peer: Figure | None = None
         if echo_bot:
-            report(f"echo bot, {chats} chats x {n}", await _measure(echo, "", chats, n))
+            peer = await _measure(echo, "", chats, n)
+            report(f"echo bot, {chats} chats x {n}", peer.text())
         for backend in backends:
             name = ""
             if backend == "sqlite":
@@ -164,7 +181,7 @@ async def intake_figures(
                     if label == "30/s limiter" and (chats == 1 or not limiter):
                         continue  # one chat never reaches 30/s
                     figure = await _measure(argv, url, chats, n)
-                    report(f"/log {backend}, {label}, {chats} chats x {n}", figure)
+                    report(f"/log {backend}, {label}, {chats} chats x {n}", figure.text(peer))
             finally:
                 if name:
                     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
