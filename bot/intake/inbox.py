@@ -67,7 +67,7 @@ class Intake:
         *,
         grace_s: float = 3.0,
         sole_receiver: bool = True,
-        concurrency: int = 8,
+        concurrency: int = 16,
     ) -> None:
         self.app = app
         self.db = db
