@@ -15,6 +15,8 @@ from aiolimiter import AsyncLimiter
 from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
+from bot import metrics
+
 PER_CHAT_BURST = 10  # messages
 PER_CHAT_PERIOD = 10.0  # seconds: on average one a second, short bursts allowed
 MAX_CHATS = 4096
@@ -41,6 +43,7 @@ class CoachRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
+        callback = metrics.count_429(callback, endpoint)
         chat_id = data.get("chat_id")
         if isinstance(chat_id, int) and chat_id > 0 and endpoint.startswith("send"):
             async with self._chat_limiter(chat_id):

@@ -19,7 +19,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
-from bot import render
+from bot import metrics, render
 from bot.callbacks import cb
 from bot.coach import plan, stats
 from bot.coach.schedule import local_date_of, next_occurrence
@@ -227,6 +227,7 @@ async def send_one(bot: Bot, db: Database, item: Outgoing) -> str:
         except TelegramError as err:
             log.warning("Reminder to user %s failed: %r", item.user_id, err)
             break
+    metrics.reminder_outcome(status)
     async with db.uow() as repo:
         await repo.set_delivery_message(
             item.user_id, item.local_date, item.kind, message_id, status
@@ -256,6 +257,7 @@ async def dispatch_once(
     bot: Bot, db: Database, content: Content, now: datetime | None = None
 ) -> list[str]:
     items = await collect_due(db, content, now or datetime.now(UTC))
+    metrics.reminders_claimed(len(items))
     if items:
         log.info("Sending %s reminders/summaries", len(items))
     return await deliver(bot, db, items)

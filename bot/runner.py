@@ -11,12 +11,15 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
+from bot import profile
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import DEFAULT_ROOT, load_content
 from bot.db import migrate
 from bot.db.session import Database
 from bot.deps import Deps
+from bot import metrics
+from bot.health import HealthServer, Readiness
 from bot.intake.inbox import Intake
 from bot.intake.polling import Poller, WebhookIsSet, check_no_webhook
 from bot.intake.webhook import WebhookServer
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 async def prepare(settings: Settings) -> Deps:
     """Everything that must hold before the first update: content valid, schema at head."""
     content = load_content(settings.content_dir or DEFAULT_ROOT)
+    profile.load(settings.content_dir or DEFAULT_ROOT)  # a bad profile.yaml stops start-up too
     db = Database(settings.database_url)
     await migrate.upgrade(db.engine)
     return Deps(settings=settings, db=db, content=content)
@@ -37,12 +41,27 @@ async def serve(settings: Settings) -> int:
     assert settings.bot_token is not None
     token = settings.bot_token.get_secret_value()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    setup_logging(settings.log_level, secrets=(token, secret))
+    setup_logging(
+        settings.log_level,
+        secrets=(token, secret),
+        fmt=settings.log_format,
+        replica=settings.replica_id,
+    )
     deps = await prepare(settings)
     app = build_application(deps, token)
+    readiness = Readiness(deps.db, mode=settings.update_mode)
+    health = None
+    if settings.health_port is not None:
+        health = HealthServer(readiness, settings.health_listen, settings.health_port)
+        try:
+            health.start()
+        except OSError as err:
+            log.error("Cannot listen on HEALTH_PORT %s: %s", settings.health_port, err.strerror)
+            await deps.db.dispose()
+            return 2
 
     try:
-        await _run(app, deps, settings, secret)
+        await _run(app, deps, settings, secret, readiness)
     except InvalidToken:
         log.error("Telegram refused the token: check BOT_TOKEN (from @BotFather).")
         return 2
@@ -59,12 +78,20 @@ async def serve(settings: Settings) -> int:
         )
         return 2
     finally:
+        if health is not None:
+            await health.stop()
         await deps.db.dispose()
     log.info("Stopped cleanly")
     return 0
 
 
-async def _run(app: Application, deps: Deps, settings: Settings, secret: str) -> None:  # type: ignore[type-arg]
+async def _run(
+    app: Application,  # type: ignore[type-arg]
+    deps: Deps,
+    settings: Settings,
+    secret: str,
+    readiness: Readiness,
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -72,6 +99,7 @@ async def _run(app: Application, deps: Deps, settings: Settings, secret: str) ->
     webhook = settings.update_mode == "webhook"
     async with app:
         intake = Intake(app, deps.db, grace_s=settings.db_grace_s, sole_receiver=not webhook)
+        metrics.UPDATE_QUEUE.set_function(lambda: intake.lanes.pending)
         if not webhook:
             await check_no_webhook(intake)
         if app.post_init is not None:
@@ -94,8 +122,11 @@ async def _run(app: Application, deps: Deps, settings: Settings, secret: str) ->
         else:
             poller = Poller(intake)
             poller.start()
+            readiness.updater_running = lambda: poller is not None and poller.running
             log.info("Long polling started")
+        readiness.receiving = True
         await stop.wait()
+        readiness.stopping = True
         log.info("Stopping")
         if server is not None:
             await server.stop()

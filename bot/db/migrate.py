@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-ROOT = Path(__file__).resolve().parents[2]
+from bot import paths
+
 # An arbitrary constant: replicas starting together take turns on PostgreSQL.
 MIGRATION_LOCK = 7_240_318
 
 
 def alembic_config(url: str) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg = Config()  # no alembic.ini: an installed package has none, and nothing here needs it
+    cfg.set_main_option("script_location", str(paths.MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
@@ -41,3 +43,18 @@ async def upgrade(engine: AsyncEngine, target: str = "head") -> None:
 async def downgrade(engine: AsyncEngine, target: str = "base") -> None:
     async with engine.begin() as conn:
         await conn.run_sync(_run, engine.url.render_as_string(hide_password=False), target, True)
+
+
+def heads() -> frozenset[str]:
+    """The revisions a database at head carries (read from the migration scripts)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+async def current(engine: AsyncEngine) -> frozenset[str]:
+    """The revisions the database carries now; empty when it was never migrated."""
+
+    def read(connection: Connection) -> frozenset[str]:
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(read)

@@ -42,6 +42,11 @@ class Poller:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="poller")
 
+    @property
+    def running(self) -> bool:
+        """Still fetching (False once stopped, or after Telegram refused the token)."""
+        return self._task is not None and not self._task.done()
+
     async def stop(self) -> None:
         """Stop fetching; confirm what was stored so Telegram won't send it again."""
         self._stopping = True
