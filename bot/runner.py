@@ -11,14 +11,13 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
-from bot import profile
+from bot import metrics, profile
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import DEFAULT_ROOT, load_content
 from bot.db import migrate
 from bot.db.session import Database
 from bot.deps import Deps
-from bot import metrics
 from bot.health import HealthServer, Readiness
 from bot.intake.inbox import Intake
 from bot.intake.polling import Poller, WebhookIsSet, check_no_webhook
