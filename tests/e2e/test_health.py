@@ -233,6 +233,7 @@ async def test_webhook_process_serves_health_beside_the_webhook(
         server,
         f"sqlite+aiosqlite:///{tmp_path}/w.db",
         tmp_path,
+        UPDATE_MODE="webhook",
         WEBHOOK_URL=hook,
         WEBHOOK_LISTEN="127.0.0.1",
         WEBHOOK_PORT=str(hook_port),
