@@ -35,6 +35,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.guide
 	$(BIN)/python benchmarks/tips.py
 
 clean:

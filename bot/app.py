@@ -29,6 +29,7 @@ from bot.handlers import (
     buttons,
     chat,
     errors,
+    guide,
     log,
     onboarding,
     privacy,
@@ -97,6 +98,8 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
         "export": privacy.export_command,
         "deleteme": privacy.deleteme_command,
         "privacy": privacy.privacy_command,
+        "go": guide.go_command,
+        "calendar": guide.calendar_command,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=~filters.UpdateType.EDITED_MESSAGE))
@@ -121,6 +124,7 @@ def register_buttons() -> None:
     buttons.register(onboarding.on_onboarding_button, *onboarding.ACTIONS)
     buttons.register(tips.on_tip_button, "tp")
     buttons.register(privacy.on_delete_button, "dy", "dn")
+    buttons.register(guide.on_guide_button, "ag")
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from bot.coach import plan
 from bot.coach.days import parse_days_field
 from bot.coach.feedback import Feedback, TipRef, coach_feedback
+from bot.coach.guide import PainMark, TodayGuide, todays_guide
 from bot.coach.schedule import zone
 from bot.coach.sessions import (
     Block,
@@ -229,3 +230,23 @@ async def record_session(
     )
     await repo.add_workout(workout)
     return Logged(workout, feedback)
+
+
+async def guide_today(
+    repo: Repo, content: Content, user: User, today: date, anyway: bool = False
+) -> TodayGuide:
+    """What the audio guide plays today, from the plan and the pain the user logged.
+
+    Passes this local week's and the last week's sessions (the week a pain flag holds) to
+    the rule, coach.guide.todays_guide.
+    """
+    await catch_up_plan(repo, content, user, today)
+    monday = plan.week_starting(today)
+    rows = await repo.workouts_between(user.id, monday - timedelta(days=7), today)
+    return todays_guide(
+        today_target(content, user, today),
+        week_target(content, user),
+        today,
+        [PainMark(r.local_date, r.pain, bool(r.red_flags)) for r in rows],
+        anyway=anyway,
+    )

@@ -18,6 +18,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("undo", "Remove your last logged session", "/undo"),
     Command("history", "Your last sessions", "/history"),
     Command("plan", "Your week, today's workout and why", "/plan"),
+    Command("go", "Today's workout as an audio guide (or one you type)", "/go 6x30s"),
+    Command("calendar", "Your coming plan days as a calendar file", "/calendar"),
     Command("tip", "Tips: technique, safety, sprints, warm-ups, soreness", "/tip backpedal"),
     Command("safety", "The safety rules", "/safety"),
     Command("progress", "This week vs plan, streak and a chart", "/progress"),

@@ -94,7 +94,7 @@ class ConsoleChat(BaseRequest):
     def _answer(self, name: str, params: dict[str, Any], files: Any) -> Any:
         if name == "getMe":
             return BOT_USER
-        if name in ("sendMessage", "sendPhoto", "sendDocument"):
+        if name in ("sendMessage", "sendPhoto", "sendDocument", "sendVoice"):
             return self._send(name, params, files)
         if name in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
             return self._edit(params)
@@ -126,6 +126,9 @@ class ConsoleChat(BaseRequest):
             msg = self._message(chat_id, caption=text)
             if name == "sendPhoto":
                 msg["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+            elif name == "sendVoice":
+                duration = int(params.get("duration") or 0)
+                msg["voice"] = {"file_id": "v", "file_unique_id": "v", "duration": duration}
             else:
                 msg["document"] = {"file_id": "d", "file_unique_id": "d"}
             self.out(f"[file saved: {saved}]")

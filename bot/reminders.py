@@ -38,6 +38,7 @@ from bot.db.models import User
 from bot.db.repo import Repo
 from bot.db.session import Database
 from bot.deps import deps
+from bot.render.guide import guide_button
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def reminder_buttons(day: date, snooze: bool = True) -> render.Keyboard:
     if snooze:
         row.append(("⏰ Snooze 1 h", cb("rz", stamp)))
     row.append(("Skip today", cb("rs", stamp)))
-    return render.keyboard([row])
+    return render.keyboard([row, [guide_button()]])
 
 
 async def _reminder(

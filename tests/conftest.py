@@ -41,6 +41,13 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _tones_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Audio guides in tests are tones only, whatever speech engine this machine has
+    (tests/unit/test_speech.py turns one on where it tests spoken cues)."""
+    monkeypatch.setattr("bot.speech.ENGINES", ())
+
+
 def run_sync(coro: Coroutine[Any, Any, Any]) -> Any:
     """Run a coroutine to completion from sync code, even when a loop runs in this thread
     (session fixtures may be first requested from inside an async test)."""

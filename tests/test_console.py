@@ -55,3 +55,13 @@ def test_files_are_saved_and_unknown_numbers_are_just_text(tmp_path: Path) -> No
     csv_files = list((tmp_path / "data" / "console").glob("*.csv"))
     assert len(csv_files) == 1 and "logged_at" in csv_files[0].read_text()
     assert "Bye!" in out
+
+
+def test_the_audio_guide_and_calendar_are_saved_as_files(tmp_path: Path) -> None:
+    out = chat(tmp_path, ["/go 4x20s", "/calendar", ":quit"])
+    assert "4 × 20 s back, 20 s rest between" in out
+    saved = tmp_path / "data" / "console"
+    [voice] = saved.glob("*.ogg")
+    assert voice.read_bytes()[28:36] == b"OpusHead"
+    [ics] = saved.glob("*.ics")
+    assert ics.read_text().startswith("BEGIN:VCALENDAR")

@@ -854,3 +854,93 @@ def test_parse_html_is_case_insensitive_for_start_tags_only() -> None:
 def test_parse_markdown_v2_unclosed() -> None:
     with pytest.raises(EntityParseError, match="Can't find end of Bold entity at byte offset 0"):
         parse_markdown_v2("*bold")
+
+
+# ---------------------------------------------------------------------------- voice messages
+def _encoded(subtype: str, seconds: float = 1.5) -> bytes:
+    import io
+
+    import numpy as np
+    import soundfile as sf
+
+    t = np.arange(int(48_000 * seconds)) / 48_000
+    buffer = io.BytesIO()
+    fmt = "WAV" if subtype == "PCM_16" else "OGG"
+    sf.write(buffer, 0.3 * np.sin(2 * np.pi * 440 * t), 48_000, format=fmt, subtype=subtype)
+    return buffer.getvalue()
+
+
+async def test_send_voice_takes_an_ogg_opus_upload(server: FakeBotAPI, bot: Bot, chat: int) -> None:
+    content = _encoded("OPUS")
+    sent = await bot.send_voice(chat, content, caption="<b>Go</b>", parse_mode=ParseMode.HTML)
+    assert sent.voice is not None
+    assert (sent.voice.mime_type, sent.voice.file_size) == ("audio/ogg", len(content))
+    stored = server.last(chat)
+    assert stored.data["voice"]["duration"] == 2  # measured from the file: 1.5 s
+    assert (stored.kind, stored.voice, stored.text) == ("voice", content, "Go")
+    [call] = server.calls("sendVoice")
+    assert call.files["voice"] == content  # a multipart upload, like a real client's
+
+    await bot.send_voice(chat, content, duration=7)
+    assert server.last(chat).data["voice"]["duration"] == 7  # as the sender says
+    assert server.errors == []
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (b"RIFF....WAVEfmt ", "wav header"),
+        (b"OggS" + bytes(40), "ogg without opus"),
+        (b"just text", "text"),
+    ],
+)
+async def test_send_voice_refuses_what_telegram_cannot_play(
+    server: FakeBotAPI, bot: Bot, chat: int, content: bytes, what: str
+) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)voice_file_invalid"):
+        await bot.send_voice(chat, content)
+    assert len(server.errors) == 1, what
+
+
+async def test_send_voice_refuses_wav_and_ogg_vorbis(
+    server: FakeBotAPI, bot: Bot, chat: int
+) -> None:
+    for subtype in ("PCM_16", "VORBIS"):
+        with pytest.raises(BadRequest, match=r"(?i)voice_file_invalid"):
+            await bot.send_voice(chat, _encoded(subtype))
+    with pytest.raises(BadRequest, match=r"(?i)invalid duration"):
+        await bot.send_voice(chat, _encoded("OPUS"), api_kwargs={"duration": "soon"})
+    assert len(server.errors) == 3
+
+
+def test_send_voice_matches_the_published_api() -> None:
+    """The parameters the fake reads and the Voice it returns, as the published API has them."""
+    import json
+    from pathlib import Path
+
+    api_file = next(
+        (
+            up / "shared" / "botapi" / "api.json"
+            for up in Path(__file__).resolve().parents
+            if (up / "shared" / "botapi" / "api.json").exists()
+        ),
+        None,
+    )
+    if api_file is None:
+        pytest.skip("shared/botapi/api.json is not beside the repository")
+    api = json.loads(api_file.read_text())
+    fields = {f["name"]: f for f in api["methods"]["sendVoice"]["fields"]}
+    assert fields["voice"]["required"] and fields["voice"]["types"] == ["InputFile", "String"]
+    assert fields["duration"]["types"] == ["Integer"]
+    assert "0-1024 characters" in fields["caption"]["description"]
+    assert "OGG file encoded with OPUS" in api["methods"]["sendVoice"]["description"][0]
+    assert "50 MB" in api["methods"]["sendVoice"]["description"][0]
+    voice = {f["name"]: f["required"] for f in api["types"]["Voice"]["fields"]}
+    assert voice == {
+        "file_id": True,
+        "file_unique_id": True,
+        "duration": True,
+        "mime_type": False,
+        "file_size": False,
+    }
+    assert api["methods"]["sendVoice"]["returns"] == ["Message"]

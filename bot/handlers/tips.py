@@ -20,6 +20,7 @@ from bot.coaching import (
 from bot.content import Tip
 from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say
+from bot.render import guide as guide_msgs
 from bot.render import tips as msgs
 
 RECENT_TIPS = 8
@@ -97,4 +98,4 @@ async def plan_command(update: Update, context: Context) -> None:
             [w for w in weeks if user.plan_week < w.week <= user.plan_week + 3],
             user.plan_reason or "You started the plan this week.",
         )
-    await say(update, context, text)
+    await say(update, context, text, guide_msgs.guide_keyboard())

@@ -54,7 +54,7 @@ async def test_a_due_reminder_is_sent_once_with_todays_workout_and_buttons(
     week1 = coach.deps.content.tracks["beginner"].weeks[0]
     assert "Week 1" in reminder.text and week1.workout in reminder.text
     assert "1 min–1 min 30 s" in reminder.text
-    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today"]
+    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today", "▶️ Audio guide"]
 
     assert await dispatch_at(coach, clock, utc(2026, 6, 10, 7, 31)) == []
     assert len(reminders_in(coach)) == 1
@@ -453,7 +453,7 @@ async def test_after_a_restart_a_reminder_due_while_down_is_sent_exactly_once(
             await stop_harness(second)
     [reminder] = reminders_in(second)
     assert local(reminder, "UTC") >= utc(2026, 6, 10, 7, 40)  # sent late, once
-    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today"]
+    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today", "▶️ Audio guide"]
     assert [d.status for d in await deliveries(db)] == ["sent"]
     assert server.errors == []
 

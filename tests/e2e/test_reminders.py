@@ -138,9 +138,9 @@ async def test_an_unknown_zone_gets_suggestions_to_tap(coach: Harness) -> None:
     await coach.say("/remind daily 07:30")
     [reply] = await coach.say("/timezone Berlinn")
     assert "Did you mean" in reply.text
-    assert "Europe/Berlin" in reply.button_texts()
+    assert "Berlin, Germany · Europe/Berlin" in reply.button_texts()
     assert (await load(coach.db)).timezone == "UTC"
-    [done] = await coach.press(reply, "Europe/Berlin")
+    [done] = await coach.press(reply, "Berlin, Germany · Europe/Berlin")
     assert "Time zone set to Europe/Berlin" in done.text
     assert (await load(coach.db)).timezone == "Europe/Berlin"
 
@@ -259,7 +259,7 @@ async def test_snooze_brings_the_reminder_back_an_hour_later_once(
     assert await dispatch_at(coach, clock, due + timedelta(seconds=5)) == ["sent"]
     again = reminders_in(coach)[-1]
     assert "reminder again" in again.text
-    assert again.button_texts() == ["✅ Done", "Skip today"]  # no second snooze
+    assert again.button_texts() == ["✅ Done", "Skip today", "▶️ Audio guide"]  # no second snooze
     assert await dispatch_at(coach, clock, due + timedelta(minutes=5)) == []
     assert len(reminders_in(coach)) == 2
     await coach.press(again, "Done")
@@ -316,7 +316,7 @@ async def test_a_new_user_gets_exactly_one_reminder_two_minutes_after_setting_it
     [reminder] = reminders_in(h)
     sent = local(reminder, "UTC")
     assert utc(2026, 6, 10, 9, 2) <= sent < utc(2026, 6, 10, 9, 3)  # within 60 s
-    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today"]
+    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today", "▶️ Audio guide"]
     assert server.errors == []
 
 
@@ -346,7 +346,7 @@ async def test_the_same_across_a_restart_of_the_bot(
     [reminder] = reminders_in(third)
     sent = local(reminder, "UTC")
     assert utc(2026, 6, 10, 9, 2) <= sent < utc(2026, 6, 10, 9, 3)
-    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today"]
+    assert reminder.button_texts() == ["✅ Done", "⏰ Snooze 1 h", "Skip today", "▶️ Audio guide"]
     async with db.uow() as repo:
         assert [d.status for d in await repo.deliveries(UID)] == ["sent"]
         user = await repo.get_user(UID)

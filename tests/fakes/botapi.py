@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import itertools
 import json
 import mimetypes
@@ -113,6 +114,7 @@ _INT_PARAMS = frozenset(
         "cache_time",
         "max_connections",
         "user_id",
+        "duration",
     }
 )
 _CHAT_PARAMS = frozenset({"chat_id", "from_chat_id"})
@@ -211,6 +213,7 @@ class SentMessage:
     from_bot: bool = True
     photo: bytes | None = None
     document: bytes | None = None
+    voice: bytes | None = None
     filename: str | None = None
     mime_type: str | None = None
     edits: int = 0
@@ -223,6 +226,8 @@ class SentMessage:
             return "photo"
         if self.document is not None or "document" in self.data:
             return "document"
+        if self.voice is not None or "voice" in self.data:
+            return "voice"
         if "location" in self.data:
             return "location"
         return "text"
@@ -334,6 +339,7 @@ class FakeBotAPI:
         self._slow: tuple[float, float, random.Random, set[int] | None] | None = None
         self.slowed_chats: set[int] = set()
         self._blocked: set[int] = set()
+        self._no_voice: set[int] = set()  # users who accept no voice messages
         self._files: dict[str, StoredFile] = {}
         self._file_counter = itertools.count(1)
         self._answered: set[str] = set()
@@ -362,6 +368,7 @@ class FakeBotAPI:
             ("answerCallbackQuery", self._answer_callback_query),
             ("sendPhoto", self._send_photo),
             ("sendDocument", self._send_document),
+            ("sendVoice", self._send_voice),
             ("sendChatAction", self._send_chat_action),
             ("getFile", self._get_file),
             ("close", self._close),
@@ -781,6 +788,11 @@ class FakeBotAPI:
                 description = _status_description(status)
         fault = _Fault(status, description, retry_after, times)
         self._faults.setdefault(method.lower(), []).append(fault)
+
+    def forbid_voice(self, chat_id: int) -> None:
+        """The user's privacy settings refuse voice messages (Telegram answers sendVoice with
+        VOICE_MESSAGES_FORBIDDEN for them)."""
+        self._no_voice.add(chat_id)
 
     def block(self, chat_id: int) -> None:
         """Calls targeting this chat answer 403 "Forbidden: bot was blocked by the user"."""
@@ -1437,6 +1449,45 @@ class FakeBotAPI:
         message.mime_type = mime
         return dict(message.data)
 
+    async def _send_voice(self, params: JSON, request: Request, http: web.Request) -> JSON:
+        """A voice message: Telegram plays OGG/Opus (also MP3 and M4A) as voice; other
+        files are refused here rather than silently sent as something else."""
+        chat = self._chat(params)
+        if int(chat["id"]) in self._no_voice:
+            raise _bad("Bad Request: VOICE_MESSAGES_FORBIDDEN")
+        content, filename = self._input_file(params, request, "voice")
+        duration = params.get("duration")
+        if duration is not None and (not isinstance(duration, int) or duration < 0):
+            raise _bad("Bad Request: invalid duration specified")
+        mime = "audio/ogg"
+        if content is not None:
+            if not content:
+                raise _bad("Bad Request: file must be non-empty")
+            if len(content) > MAX_UPLOAD:
+                raise _bad("Request Entity Too Large")
+            mime, measured = voice_format(content)
+            if mime is None:
+                raise _bad("Bad Request: VOICE_FILE_INVALID: not an OGG/Opus, MP3 or M4A file")
+            if duration is None and measured is not None:
+                duration = round(measured)
+        caption, entities, parse_mode = self._format(params.get("caption"), params, caption=True)
+        markup = check_reply_markup(params.get("reply_markup"))
+        stored = self._store_file(content, "voice", ".oga" if mime == "audio/ogg" else "")
+        voice: JSON = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "duration": int(duration or 0),
+            "mime_type": mime,
+        }
+        if content is not None:
+            voice["file_size"] = len(content)
+        data: JSON = {"voice": voice}
+        message = self._store_captioned(chat, params, data, markup, caption, entities, parse_mode)
+        message.voice = content
+        message.filename = filename
+        message.mime_type = mime
+        return dict(message.data)
+
     async def _send_chat_action(self, params: JSON, request: Request, http: web.Request) -> bool:
         chat = self._chat(params)
         action = params.get("action")
@@ -1528,6 +1579,34 @@ def _scope_key(scope: Any) -> str:
     if not isinstance(scope, dict) or scope.get("type") in (None, "default"):
         return "default"
     return json.dumps(scope, sort_keys=True)
+
+
+def voice_format(content: bytes) -> tuple[str | None, float | None]:
+    """(mime type, seconds) of an upload Telegram would play as voice, (None, None) if not.
+
+    OGG must carry Opus (its first page holds OpusHead) and decode (libsndfile, through
+    soundfile, an implementation independent of the bot's); MP3 and M4A are recognised by
+    their headers only.
+    """
+    if content.startswith(b"OggS"):
+        if len(content) < 36 or content[5] & 0x02 == 0 or content[28:36] != b"OpusHead":
+            return None, None
+        import soundfile
+
+        try:
+            info = soundfile.info(io.BytesIO(content))
+        except (RuntimeError, soundfile.LibsndfileError):
+            return None, None
+        if info.subtype != "OPUS":
+            return None, None
+        return "audio/ogg", float(info.duration)
+    if content.startswith(b"ID3") or (
+        len(content) > 1 and content[0] == 0xFF and content[1] >= 0xE0
+    ):
+        return "audio/mpeg", None
+    if content[4:8] == b"ftyp":
+        return "audio/mp4", None
+    return None, None
 
 
 def _normalize(name: str, value: Any) -> Any:
