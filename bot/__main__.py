@@ -1,4 +1,5 @@
-"""python -m bot (or reverse-coach) [run | console | migrate | check-content | healthcheck]"""
+"""python -m bot (or reverse-coach)
+[run | console | migrate | check-content | healthcheck | delete-webhook]"""
 
 from __future__ import annotations
 
@@ -31,9 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "console", "migrate", "check-content", "healthcheck"],
+        choices=["run", "console", "migrate", "check-content", "healthcheck", "delete-webhook"],
         help="run the bot (default), chat in the terminal, apply migrations, check content/, "
-        "or ask the running bot's /readyz (for a container HEALTHCHECK)",
+        "ask the running bot's /readyz (for a container HEALTHCHECK), "
+        "or remove a webhook before switching to polling",
     )
     args = parser.parse_args(argv)
     try:
@@ -51,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         if settings.bot_token is None:
             print(NO_TOKEN, file=sys.stderr)
             return 2
+        if args.command == "delete-webhook":
+            from bot.runner import delete_webhook
+
+            return asyncio.run(delete_webhook(settings))
         from bot.runner import serve
 
         return asyncio.run(serve(settings))

@@ -11,6 +11,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -37,6 +38,7 @@ from bot.handlers import (
 )
 from bot.handlers import plan as plan_handlers
 from bot.handlers import reminders as reminder_handlers
+from bot.intake.guard import CommitFirst
 from bot.ratelimit import CoachRateLimiter
 
 logger = logging.getLogger(__name__)
@@ -58,8 +60,9 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    if with_rate_limiter:
-        builder = builder.rate_limiter(CoachRateLimiter(max_retries=3))  # type: ignore[arg-type]
+    # Every request first commits the update's open work (bot/intake/guard.py), then is paced.
+    limiter = CoachRateLimiter(max_retries=3) if with_rate_limiter else None
+    builder = builder.rate_limiter(CommitFirst(limiter))
     app = builder.build()
     app.bot_data[KEY] = deps
     add_handlers(app)
@@ -69,8 +72,11 @@ def build_application(
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     """The handler table. Lower groups run first; ApplicationHandlerStop ends an update."""
-    # -2: drop updates already handled (redelivery, or another replica took it)
-    app.add_handler(TypeHandler(Update, basics.drop_duplicates), group=-2)
+    # Duplicates never get here: the inbox (bot/intake/) hands each update out once.
+    # -2: the user blocked or unblocked the bot
+    app.add_handler(
+        ChatMemberHandler(basics.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), group=-2
+    )
     # -1: the coach works in private chats only
     app.add_handler(TypeHandler(Update, basics.private_only), group=-1)
     # 0: commands, buttons, then free text; the first match wins

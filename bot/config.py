@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DB
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str | None = None
+    # How updates arrive. Explicit, so a replica meant for a webhook never polls (which would
+    # need deleteWebhook and cut the others off) and a poller never sets a webhook.
+    update_mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
@@ -37,6 +40,9 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     reminder_interval_s: float = Field(default=20.0, gt=0, le=60)
     content_dir: Path | None = None  # default: the content/ folder shipped with the bot
+    # Seconds to keep trying an unreachable database before telling a sender their message
+    # was not saved (and to send it again).
+    db_grace_s: float = Field(default=3.0, ge=0, le=60)
     health_port: int | None = Field(default=None, ge=1, le=65535)  # unset: no health listener
     health_listen: str = "0.0.0.0"
     log_format: Literal["text", "json"] = "text"
@@ -105,7 +111,7 @@ class Settings(BaseSettings):
     def _upper(cls, v: object) -> object:
         return v.upper() if isinstance(v, str) else v
 
-    @field_validator("log_format", mode="before")
+    @field_validator("log_format", "update_mode", mode="before")
     @classmethod
     def _lower(cls, v: object) -> object:
         return v.strip().lower() if isinstance(v, str) else v
@@ -118,6 +124,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
+        if self.update_mode == "webhook" and not self.webhook_url:
+            raise ValueError("UPDATE_MODE=webhook needs WEBHOOK_URL (the public https URL)")
+        if self.update_mode == "polling" and self.webhook_url:
+            raise ValueError(
+                "WEBHOOK_URL is set but UPDATE_MODE is polling; set UPDATE_MODE=webhook "
+                "to serve the webhook, or remove WEBHOOK_URL to poll"
+            )
         if self.webhook_url and self.webhook_secret is None:
             raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
         if self.webhook_url and self.health_port == self.webhook_port:

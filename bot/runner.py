@@ -7,11 +7,11 @@ import logging
 import signal
 from urllib.parse import urlparse
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
-from bot import profile
+from bot import metrics, profile
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import DEFAULT_ROOT, load_content
@@ -19,6 +19,9 @@ from bot.db import migrate
 from bot.db.session import Database
 from bot.deps import Deps
 from bot.health import HealthServer, Readiness
+from bot.intake.inbox import Intake
+from bot.intake.polling import Poller, WebhookIsSet, check_no_webhook
+from bot.intake.webhook import WebhookServer
 from bot.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -45,11 +48,7 @@ async def serve(settings: Settings) -> int:
     )
     deps = await prepare(settings)
     app = build_application(deps, token)
-    readiness = Readiness(
-        deps.db,
-        mode="webhook" if settings.webhook_url else "polling",
-        updater_running=lambda: app.updater is not None and app.updater.running,
-    )
+    readiness = Readiness(deps.db, mode=settings.update_mode)
     health = None
     if settings.health_port is not None:
         health = HealthServer(readiness, settings.health_listen, settings.health_port)
@@ -61,13 +60,22 @@ async def serve(settings: Settings) -> int:
             return 2
 
     try:
-        await _run(app, settings, secret, readiness)
+        await _run(app, deps, settings, secret, readiness)
     except InvalidToken:
         log.error("Telegram refused the token: check BOT_TOKEN (from @BotFather).")
         return 2
     except NetworkError as err:
         log.error("Cannot reach the Bot API at %s: %s", settings.base_url, err.message)
         return 1
+    except WebhookIsSet as err:
+        log.error(
+            "UPDATE_MODE is polling but Telegram has a webhook set (%s), so another process "
+            "serves this bot by webhook. Polling would cut it off, so I won't. Set "
+            "UPDATE_MODE=webhook with the same WEBHOOK_URL, or remove the webhook "
+            "(python -m bot delete-webhook) if it is no longer used.",
+            err,
+        )
+        return 2
     finally:
         if health is not None:
             await health.stop()
@@ -78,6 +86,7 @@ async def serve(settings: Settings) -> int:
 
 async def _run(
     app: Application,  # type: ignore[type-arg]
+    deps: Deps,
     settings: Settings,
     secret: str,
     readiness: Readiness,
@@ -86,30 +95,52 @@ async def _run(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    webhook = settings.update_mode == "webhook"
     async with app:
+        intake = Intake(app, deps.db, grace_s=settings.db_grace_s, sole_receiver=not webhook)
+        metrics.UPDATE_QUEUE.set_function(lambda: intake.lanes.pending)
+        if not webhook:
+            await check_no_webhook(intake)
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
-        assert app.updater is not None
-        if settings.webhook_url:
-            path = urlparse(settings.webhook_url).path.lstrip("/")
-            await app.updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=path,
-                webhook_url=settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
+        await intake.start()
+        server: WebhookServer | None = None
+        poller: Poller | None = None
+        if webhook:
+            assert settings.webhook_url is not None
+            path = urlparse(settings.webhook_url).path
+            server = WebhookServer(intake, path, secret)
+            server.listen(settings.webhook_listen, settings.webhook_port)
+            await app.bot.set_webhook(
+                settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
             )
             log.info(
                 "Webhook server listening on %s:%s", settings.webhook_listen, settings.webhook_port
             )
         else:
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=10)
+            poller = Poller(intake)
+            poller.start()
+            readiness.updater_running = lambda: poller is not None and poller.running
             log.info("Long polling started")
         readiness.receiving = True
         await stop.wait()
         readiness.stopping = True
         log.info("Stopping")
-        await app.updater.stop()
+        if server is not None:
+            await server.stop()
+        if poller is not None:
+            await poller.stop()
+        await intake.stop()
         await app.stop()
+
+
+async def delete_webhook(settings: Settings) -> int:
+    """For an operator moving from webhook to polling: remove the webhook, keep its backlog."""
+    assert settings.bot_token is not None
+    bot = Bot(settings.bot_token.get_secret_value(), base_url=settings.base_url)
+    async with bot:
+        info = await bot.get_webhook_info()
+        await bot.delete_webhook(drop_pending_updates=False)
+    print(f"Webhook {info.url or '(none)'} removed; pending updates are kept for polling.")
+    return 0

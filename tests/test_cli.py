@@ -40,6 +40,8 @@ _SETTINGS = {
     "LOG_LEVEL",
     "CONTENT_DIR",
     "WEBHOOK_PORT",
+    "UPDATE_MODE",
+    "DB_GRACE_S",
 }
 
 
@@ -59,7 +61,17 @@ def test_no_token_explains_botfather_and_console(tmp_path: Path) -> None:
         ({"BOT_TOKEN": GOOD_TOKEN, "DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
         ({"BOT_TOKEN": GOOD_TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"BOT_TOKEN": GOOD_TOKEN, "TELEGRAM_BASE_URL": "ftp://x/bot"}, "TELEGRAM_BASE_URL"),
-        ({"BOT_TOKEN": GOOD_TOKEN, "WEBHOOK_URL": "https://example.org/hook"}, "WEBHOOK_SECRET"),
+        (
+            {
+                "BOT_TOKEN": GOOD_TOKEN,
+                "UPDATE_MODE": "webhook",
+                "WEBHOOK_URL": "https://example.org/hook",
+            },
+            "WEBHOOK_SECRET",
+        ),
+        ({"BOT_TOKEN": GOOD_TOKEN, "WEBHOOK_URL": "https://example.org/hook"}, "UPDATE_MODE"),
+        ({"BOT_TOKEN": GOOD_TOKEN, "UPDATE_MODE": "webhook"}, "WEBHOOK_URL"),
+        ({"BOT_TOKEN": GOOD_TOKEN, "UPDATE_MODE": "push"}, "UPDATE_MODE"),
         ({"BOT_TOKEN": GOOD_TOKEN, "WEBHOOK_PORT": "99999"}, "WEBHOOK_PORT"),
     ],
 )

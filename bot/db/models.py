@@ -186,9 +186,19 @@ class PlanChange(Base):
 
 
 class ProcessedUpdate(Base):
-    """Update ids already handled, so a redelivered update does nothing the second time."""
+    """The inbox: every update received, stored before Telegram is told we have it.
+
+    state "new" holds the update's JSON until a worker handles it; "done" keeps only the id,
+    so a redelivered update does nothing the second time. `owner` and `lease_until` say which
+    process is working on a new update; a lease that ran out means its owner died.
+    """
 
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    state: Mapped[str] = mapped_column(String(8), default="done", index=True)
+    chat_key: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

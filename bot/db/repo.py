@@ -22,6 +22,7 @@ from bot.db.models import (
     Workout,
     utcnow,
 )
+from bot.handling import UpdateTakenOver, current
 
 USER_TABLES: tuple[type[Any], ...] = (Workout, Conversation, Delivery, PlanChange)
 
@@ -59,14 +60,102 @@ class Repo:
         return pg_insert(model) if self.dialect == "postgresql" else sqlite_insert(model)
 
     async def commit(self) -> None:
+        """Commit; while an update is handled, its first commit also marks it done."""
+        handling = current()
+        if handling is None or handling.done:
+            await self.session.commit()
+            return
+        if not await self.finish_update(handling.update_id, handling.owner):
+            await self.session.rollback()
+            raise UpdateTakenOver(f"update {handling.update_id} was handled elsewhere")
         await self.session.commit()
+        handling.done = True
 
-    # --- updates -------------------------------------------------------------------------
-    async def claim_update(self, update_id: int) -> bool:
-        """True the first time an update id is seen, on any replica; False for a redelivery."""
-        stmt = self._insert(ProcessedUpdate).values(update_id=update_id, received_at=utcnow())
-        result = await self.session.execute(stmt.on_conflict_do_nothing())
+    # --- updates (the inbox) ----------------------------------------------------------------
+    async def store_updates(
+        self, rows: Sequence[tuple[int, int | None, dict[str, Any]]], owner: str, lease: datetime
+    ) -> set[int]:
+        """Store (update id, chat, JSON) rows as "new", owned by `owner` until `lease`; the
+        ids that were not stored before (a redelivered update is already there)."""
+        if not rows:
+            return set()
+        now = utcnow()
+        values = [
+            {
+                "update_id": uid,
+                "received_at": now,
+                "state": "new",
+                "chat_key": chat,
+                "payload": payload,
+                "owner": owner,
+                "lease_until": lease,
+            }
+            for uid, chat, payload in rows
+        ]
+        stmt = (
+            self._insert(ProcessedUpdate)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(ProcessedUpdate.update_id)
+        )
+        return set((await self.session.scalars(stmt)).all())
+
+    async def finish_update(self, update_id: int, owner: str) -> bool:
+        """Mark an update handled, in the transaction of its first effect. False when it is
+        not ours to finish (already done, or taken over after our lease ran out): the caller
+        must then roll back instead of acting on it twice."""
+        result = await self.session.execute(
+            update(ProcessedUpdate)
+            .where(
+                ProcessedUpdate.update_id == update_id,
+                ProcessedUpdate.state == "new",
+                ProcessedUpdate.owner == owner,
+            )
+            .values(state="done", payload=None, owner=None, lease_until=None)
+        )
         return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def renew_leases(self, owner: str, update_ids: Sequence[int], lease: datetime) -> None:
+        if update_ids:
+            await self.session.execute(
+                update(ProcessedUpdate)
+                .where(
+                    ProcessedUpdate.owner == owner,
+                    ProcessedUpdate.state == "new",
+                    ProcessedUpdate.update_id.in_(update_ids),
+                )
+                .values(lease_until=lease)
+            )
+
+    async def take_unhandled(
+        self, owner: str, now: datetime, lease: datetime, *, everything: bool, limit: int = 500
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Claim stored updates nobody is working on (their owner's lease ran out, or
+        `everything` when this process is the only one polling), oldest first."""
+        query = select(ProcessedUpdate.update_id).where(ProcessedUpdate.state == "new")
+        if everything:
+            query = query.where(ProcessedUpdate.owner.is_distinct_from(owner))
+        else:
+            query = query.where(
+                or_(ProcessedUpdate.lease_until.is_(None), ProcessedUpdate.lease_until < now)
+            )
+        query = query.order_by(ProcessedUpdate.update_id).limit(limit)
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list((await self.session.scalars(query)).all())
+        if not ids:
+            return []
+        await self.session.execute(
+            update(ProcessedUpdate)
+            .where(ProcessedUpdate.update_id.in_(ids))
+            .values(owner=owner, lease_until=lease)
+        )
+        rows = await self.session.execute(
+            select(ProcessedUpdate.update_id, ProcessedUpdate.payload)
+            .where(ProcessedUpdate.update_id.in_(ids))
+            .order_by(ProcessedUpdate.update_id)
+        )
+        return [(int(uid), dict(payload or {})) for uid, payload in rows.all()]
 
     async def forget_updates_before(self, cutoff: datetime) -> int:
         result = await self.session.execute(
@@ -81,7 +170,13 @@ class Repo:
     async def ensure_user(
         self, user_id: int, chat_id: int, first_name: str, timezone: str
     ) -> tuple[User, bool]:
-        """The user row, created if missing; safe when two replicas race on the first /start."""
+        """The user row, created if missing, and held for the rest of the transaction: on
+        PostgreSQL it is locked (SELECT ... FOR UPDATE), so whatever reads and then changes
+        a user's state runs for one update at a time, across replicas. Safe when two
+        replicas race on the first /start."""
+        user = await self.lock_user(user_id)
+        if user is not None:
+            return user, False
         stmt = self._insert(User).values(
             id=user_id,
             chat_id=chat_id,
@@ -91,9 +186,19 @@ class Repo:
         )
         result = await self.session.execute(stmt.on_conflict_do_nothing())
         created = getattr(result, "rowcount", 0) == 1
-        user = await self.session.get(User, user_id, populate_existing=True)
+        user = await self.lock_user(user_id)
         assert user is not None
         return user, created
+
+    async def lock_user(self, user_id: int) -> User | None:
+        """The user's row, fresh from the database and locked until commit on PostgreSQL
+        (SQLite transactions take the whole database's write lock at BEGIN)."""
+        return await self.session.get(
+            User,
+            user_id,
+            populate_existing=True,
+            with_for_update=self.dialect == "postgresql",
+        )
 
     async def delete_user(self, user_id: int) -> None:
         """Every row about the user, child tables first so it holds without FK cascades too."""

@@ -16,22 +16,37 @@ from sqlalchemy.ext.asyncio import (
 
 from bot import metrics
 from bot.db.repo import Repo
+from bot.handling import current
 
 
 def make_engine(url: str) -> AsyncEngine:
-    """SQLite gets foreign keys (for cascading deletes) and a busy timeout; PostgreSQL a pool."""
+    """SQLite gets foreign keys (for cascading deletes), a busy timeout and transactions that
+    take the write lock up front; PostgreSQL a pool."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # One connection: SQLite has one writer anyway, and queueing for the pool is FIFO and
+        # immediate, where SQLite's busy handler polls with sleeps (slow under many chats).
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we say BEGIN ourselves, below
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn: Any) -> None:
+            # With many chats handled at once, a transaction that read first and writes later
+            # would fail ("database is locked") whenever another wrote in between; taking the
+            # lock at BEGIN makes writers queue instead. Transactions are short: every unit of
+            # work is committed before the bot talks to Telegram (see bot/handling.py).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
-    return create_async_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
 class Database:
@@ -53,13 +68,22 @@ class Database:
 
     @asynccontextmanager
     async def uow(self) -> AsyncIterator[Repo]:
+        """While an update is handled, the unit of work is also committed before any request
+        to Telegram, and its first commit marks the update done (see bot/handling.py)."""
         async with self._sessions() as session:
+            repo = Repo(session, self.dialect)
+            handling = current()
+            if handling is not None:
+                handling.sessions.append(repo.commit)
             try:
-                yield Repo(session, self.dialect)
-                await session.commit()
+                yield repo
+                await repo.commit()
             except BaseException:
                 await session.rollback()
                 raise
+            finally:
+                if handling is not None:
+                    handling.sessions.remove(repo.commit)
 
     @asynccontextmanager
     async def raw_session(self) -> AsyncIterator[AsyncSession]:

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from datetime import UTC, datetime
+
+from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot import render
 from bot.handlers.common import Context, get_deps, load_user, say
+from bot.reminders import reschedule
 
 
-async def drop_duplicates(update: Update, context: Context) -> None:
-    """Telegram may deliver an update twice (retries, two replicas): act on it once."""
+async def on_my_chat_member(update: Update, context: Context) -> None:
+    """Blocking the bot ends reminders at once; unblocking (or /start again) brings them back.
+    Nothing is sent: a blocked user can't receive it, a returning one says what they want."""
+    member = update.my_chat_member
+    if member is None or member.chat.type != ChatType.PRIVATE:
+        return
+    status = member.new_chat_member.status
     async with get_deps(context).db.uow() as repo:
-        first_time = await repo.claim_update(update.update_id)
-    if not first_time:
-        raise ApplicationHandlerStop
+        user = await repo.lock_user(member.from_user.id)
+        if user is None:
+            raise ApplicationHandlerStop  # never talked to us: nothing to keep
+        if status in (ChatMember.BANNED, ChatMember.LEFT):
+            await repo.mark_inactive(user.id)
+        elif status == ChatMember.MEMBER and not user.active:
+            user.active = True
+            reschedule(user, datetime.now(UTC))
+    raise ApplicationHandlerStop
 
 
 async def private_only(update: Update, context: Context) -> None:

@@ -8,7 +8,9 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import render
+from bot.db.faults import unreachable
 from bot.handlers.common import Context
+from bot.handling import UpdateTakenOver, current
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +18,16 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: Context) -> None:
     err = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    handling = current()
+    if isinstance(err, UpdateTakenOver):
+        log.info("Update %s was handled by another process; nothing done here", update_id)
+        return
+    if err is not None and unreachable(err) and handling is not None and not handling.done:
+        # Nothing of this update reached the database or the user yet, and it is stored:
+        # it is tried again once the database answers, so the user gets one real answer.
+        log.warning("Database unreachable handling update %s; will retry: %r", update_id, err)
+        handling.retry = True
+        return
     if isinstance(err, (NetworkError, TimedOut, RetryAfter)) and not isinstance(err, Forbidden):
         log.warning("Telegram unreachable handling update %s: %r", update_id, err)
     else:

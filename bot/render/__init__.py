@@ -75,7 +75,23 @@ def edited_message() -> str:
 
 
 def apology() -> str:
-    return "Sorry, something went wrong on my side. Nothing you logged was lost; please try again."
+    return (
+        "Sorry, something went wrong on my side with that one. "
+        "Check /history to see what I have, and try again in a moment."
+    )
+
+
+def message_not_saved() -> str:
+    """The database was unreachable, so this message was not stored (and will not be)."""
+    return (
+        "Sorry, I couldn't save that: my storage is out of reach right now. "
+        "Please send it again in a minute."
+    )
+
+
+def press_not_saved() -> str:
+    """The same for a button press (an alert, at most 200 characters)."""
+    return "I couldn't save that press: my storage is out of reach. Please press again in a minute."
 
 
 def not_understood() -> str:

@@ -35,9 +35,10 @@ STORED: dict[str, tuple[str, str]] = {
         "to explain your plan in /plan and judge past weeks in /progress.",
     ),
     "processed_updates": (
-        "Numbers of the Telegram updates already handled, with the time; no content and "
-        "nothing that links them to you.",
-        "so a message Telegram delivers twice is acted on once.",
+        "Each Telegram update as it arrives (your message or button press) until it is "
+        "handled, usually within a second; after that only its number and the time.",
+        "so nothing you send is lost if the bot restarts, and a message Telegram delivers "
+        "twice is acted on once.",
     ),
 }
 

@@ -15,6 +15,8 @@ from bot.config import Settings
 from bot.content import load_content
 from bot.db.session import Database
 from bot.deps import Deps
+from bot.intake.inbox import Intake
+from bot.intake.polling import Poller
 from tests.fakes import FakeBotAPI
 from tests.fakes.botapi import SentMessage
 
@@ -28,24 +30,29 @@ class Harness:
     app: Application  # type: ignore[type-arg]
     db: Database
     deps: Deps
+    intake: Intake
+    poller: Poller
     seen: set[int] = field(default_factory=set)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def _observe(self, update: Update, _context: Any) -> None:
-        """First handler of all: marks sentinels. Updates run one at a time, so a sentinel
-        reaching this point means every update enqueued before it was fully handled."""
+        """First handler of all: marks sentinels as seen and stops them there."""
         if update.update_id >= SENTINEL_BASE:
             self.seen.add(update.update_id)
             self.changed.set()
             raise ApplicationHandlerStop
 
     async def settle(self, limit: float = 10.0) -> None:
+        """Wait until everything sent so far is handled. Chats run side by side, so a
+        sentinel being handled only proves it was fetched, and with it everything queued
+        before it (the fake hands updates out in order); then wait for every lane to drain."""
         uid = next(_sentinels)
         self.server.enqueue({"update_id": uid, "poll_answer": _SENTINEL})
         async with asyncio.timeout(limit):
             while uid not in self.seen:
                 self.changed.clear()
                 await self.changed.wait()
+            await self.intake.wait_idle()
 
     def messages(self, chat_id: int = 1001) -> list[SentMessage]:
         return self.server.messages(chat_id)
@@ -103,19 +110,21 @@ async def start_harness(server: FakeBotAPI, db: Database, **settings: Any) -> Ha
     )
     deps = Deps(settings=config, db=db, content=load_content())
     app = build_application(deps, server.token)
-    harness = Harness(server=server, app=app, db=db, deps=deps)
+    intake = Intake(app, db, grace_s=config.db_grace_s)
+    poller = Poller(intake, timeout=1)
+    harness = Harness(server=server, app=app, db=db, deps=deps, intake=intake, poller=poller)
     app.add_handler(TypeHandler(Update, harness._observe), group=-100)
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
     await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    await intake.start()
+    poller.start()
     return harness
 
 
 async def stop_harness(h: Harness) -> None:
-    assert h.app.updater is not None
-    await h.app.updater.stop()
+    await h.poller.stop()
+    await h.intake.stop()
     await h.app.stop()
     await h.app.shutdown()  # the test's db fixture disposes the engine

@@ -114,6 +114,7 @@ async def test_webhook_process_rejects_a_wrong_secret(server: FakeBotAPI, tmp_pa
         server,
         f"sqlite+aiosqlite:///{tmp_path}/w.db",
         tmp_path,
+        UPDATE_MODE="webhook",
         WEBHOOK_URL=hook,
         WEBHOOK_LISTEN="127.0.0.1",
         WEBHOOK_PORT=str(port),
@@ -130,7 +131,59 @@ async def test_webhook_process_rejects_a_wrong_secret(server: FakeBotAPI, tmp_pa
         assert await server.deliver_webhook(hook, update, secret="s3cret-Token_1") == 200
         [reply] = await server.wait_for_messages(1, timeout=5)
         assert "/log" in reply.text
+        for body in (b"{not json", b"[1, 2]", b'{"update_id": "x"}', b"\xff\xfe"):
+            assert await _post_raw(hook, body, "s3cret-Token_1") == 400
+        assert await server.deliver_webhook(hook, update, secret="s3cret-Token_1") == 200
+        await asyncio.sleep(0.5)
+        assert len(server.messages()) == 1  # a redelivered update is not answered again
     finally:
         code, _ = await bot.stop(signal.SIGINT)
     assert code == 0, bot.stderr.decode()
     assert "s3cret-Token_1" not in bot.stderr.decode()
+
+
+async def _post_raw(url: str, body: bytes, secret: str) -> int:
+    import aiohttp
+
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as r,
+    ):
+        return r.status
+
+
+async def test_polling_refuses_to_start_while_a_webhook_is_set(
+    server: FakeBotAPI, tmp_path: Path
+) -> None:
+    """Another replica serves the webhook: a poller must not delete it and cut it off."""
+    server.webhook = {
+        "url": "https://coach.example/hook",
+        "secret_token": "x",
+        "max_connections": 40,
+        "allowed_updates": None,
+        "ip_address": None,
+        "drop_pending_updates": False,
+    }
+    bot = await launch(server, f"sqlite+aiosqlite:///{tmp_path}/p.db", tmp_path)
+    _, bot.stderr = await asyncio.wait_for(bot.proc.communicate(), 30)
+    assert bot.proc.returncode == 2, bot.stderr.decode()
+    assert "UPDATE_MODE=webhook" in bot.stderr.decode()
+    assert server.calls("deleteWebhook") == [] and server.calls("getUpdates") == []
+    assert server.webhook is not None
+
+
+async def test_webhook_url_without_webhook_mode_is_a_start_up_error(
+    server: FakeBotAPI, tmp_path: Path
+) -> None:
+    bot = await launch(
+        server,
+        f"sqlite+aiosqlite:///{tmp_path}/m.db",
+        tmp_path,
+        WEBHOOK_URL="https://coach.example/hook",
+        WEBHOOK_SECRET="abc",
+    )
+    _, bot.stderr = await asyncio.wait_for(bot.proc.communicate(), 30)
+    assert bot.proc.returncode == 2
+    assert "UPDATE_MODE" in bot.stderr.decode()
+    assert server.requests == []

@@ -18,6 +18,7 @@ import io
 import itertools
 import json
 import mimetypes
+import random
 import re
 import secrets
 import socket
@@ -335,6 +336,8 @@ class FakeBotAPI:
         self._pollers: list[_Poller] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._delays: dict[str, float] = {}
+        self._slow: tuple[float, float, random.Random, set[int] | None] | None = None
+        self.slowed_chats: set[int] = set()
         self._blocked: set[int] = set()
         self._no_voice: set[int] = set()  # users who accept no voice messages
         self._files: dict[str, StoredFile] = {}
@@ -810,6 +813,23 @@ class FakeBotAPI:
         else:
             self._delays[method.lower()] = seconds
 
+    def slow_answers(
+        self, fraction: float, seconds: float, seed: int = 0, chats: set[int] | None = None
+    ) -> None:
+        """A share of the calls aimed at a chat (any chat, or only ``chats``) answer only after
+        ``seconds``; fraction 0 stops it. Chats that got a slow answer are in ``slowed_chats``."""
+        self._slow = (fraction, seconds, random.Random(seed), chats) if fraction > 0 else None
+
+    async def _maybe_slow(self, method: str, chat_id: Any) -> None:
+        if self._slow is None or method == "getUpdates" or not isinstance(chat_id, int):
+            return
+        fraction, seconds, rng, chats = self._slow
+        if chats is not None and chat_id not in chats:
+            return
+        if rng.random() < fraction:
+            self.slowed_chats.add(chat_id)
+            await asyncio.sleep(seconds)
+
     def _take_fault(self, method: str) -> _Fault | None:
         for key in (method.lower(), "*"):
             faults = self._faults.get(key)
@@ -846,6 +866,7 @@ class FakeBotAPI:
             delay = self._delays.get(name.lower(), self._delays.get("*"))
             if delay:
                 await asyncio.sleep(delay)
+            await self._maybe_slow(name, record.params.get("chat_id"))
             fault = self._take_fault(name)
             if fault is not None:
                 record.injected = True
