@@ -42,7 +42,8 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 FREE_RATE = 30  # messages per second Telegram allows a bot without paid broadcasts
-HEADROOM = 0.97  # pace a little under the limit: request timing jitters on the way
+HEADROOM = 0.98  # pace a little under the limit: request timing jitters on the way
+WINDOW_S = 1.01  # no more than the rate's whole messages start within this long (see _window)
 PER_CHAT_BURST = 10  # messages a chat may receive at once ...
 PER_CHAT_PERIOD = 10.0  # ... after which about one a second (PER_CHAT_BURST per this period)
 MAX_CHATS = 4096  # chats whose pace is remembered
@@ -242,6 +243,9 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
         self._waiting = 0
         self._chunk = max(1, int(self.budget.rate * CHUNK_S))
         self._chats: OrderedDict[int, _ChatPace] = OrderedDict()
+        self._starts: deque[float] = deque()  # when this process's last broadcasts started
+        self._flying: dict[float, None] = {}  # start instants of broadcasts unanswered yet
+        self._per_second = max(1, int(self.budget.rate))
 
     async def initialize(self) -> None:
         return None
@@ -279,6 +283,26 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
             await asyncio.sleep(delay)
         return slot
 
+    async def _window(self) -> float:
+        """However late the event loop or the network are, no second of this process's
+        broadcasts holds more than the rate: a slot that comes late must not bunch with the
+        next ones, and a request still on its way counts as arriving now. Returns the start."""
+        starts = self._starts
+        while True:
+            now = time.monotonic()
+            while starts and starts[0] <= now - WINDOW_S:
+                starts.popleft()
+            if len(starts) + self._overdue(now) < self._per_second:
+                starts.append(now)
+                self._flying[now] = None
+                return now
+            wait = starts[0] + WINDOW_S - now if starts else 0.01
+            await asyncio.sleep(max(wait, 0.005))
+
+    def _overdue(self, now: float) -> int:
+        """Requests started over a second ago and still unanswered."""
+        return sum(1 for t in self._flying if t <= now - WINDOW_S)
+
     def _give_back(self, slot: float) -> None:
         if slot > time.monotonic() - self.interval:
             self._slots.appendleft(slot)
@@ -314,8 +338,11 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
                 if broadcast.started is not None and not await broadcast.started():
                     self._give_back(slot)
                     raise Cancelled
-            elif paced:
-                self.budget.charge(1)
+                began: float | None = await self._window()
+            else:
+                began = None
+                if paced:
+                    self.budget.charge(1)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as err:
@@ -333,4 +360,7 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
                     raise
                 log.warning("Telegram did not take %s (%r); trying again", endpoint, err)
                 await asyncio.sleep(REPLY_RETRY_S[attempt])
+            finally:
+                if began is not None:
+                    self._flying.pop(began, None)
             attempt += 1

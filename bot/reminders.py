@@ -241,7 +241,9 @@ async def collect_due(
             for w in await repo.workouts_of(list(since), min(since.values()), newest):
                 history[w.user_id].append(w)
         out: list[Outgoing] = []
-        for uid, items in due.items():
+        for n, (uid, items) in enumerate(due.items()):
+            if n % 50 == 49:
+                await asyncio.sleep(0)  # let the sends already under way go out on time
             user = by_id[uid]
             for kind, day, at in items:
                 if kind == "summary":
@@ -450,8 +452,16 @@ class Dispatcher:
         return max(10, int(rate * min(self.tick_s, AHEAD_S) + CLAIM_BATCH / 2))
 
     @property
+    def _claim_size(self) -> int:
+        """About a second of the budget per claim: its decisions run on the event loop, and
+        smaller claims keep the pauses they cause short."""
+        return min(CLAIM_BATCH, max(20, int(self.rate)))
+
+    @property
     def _concurrency(self) -> int:
-        return max(32, int(self.rate))
+        """Sends under way at once: enough to keep the budget busy, well inside the HTTP
+        connection pool (256), so a burst never waits for a connection."""
+        return min(128, max(32, int(self.rate / 4)))
 
     def _held(self) -> int:
         return len(self._queue) + len(self._sending)
@@ -472,7 +482,7 @@ class Dispatcher:
                 now,
                 claimer=self.claimer,
                 lease=self.lease,
-                limit=min(CLAIM_BATCH, want - len(items)),
+                limit=min(self._claim_size, want - len(items)),
             )
         self._queue.extend(items)
         return len(items)
