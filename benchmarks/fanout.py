@@ -28,6 +28,7 @@ from bot.db import migrate  # noqa: E402
 from bot.db.models import User  # noqa: E402
 from bot.db.session import Database  # noqa: E402
 from tests.e2e.harness import start_harness, stop_harness  # noqa: E402
+from tests.fakes.remote import RemoteFake  # noqa: E402
 
 OVERLAP = "maximum number of running instances"
 
@@ -65,42 +66,6 @@ class _Count(logging.Handler):
 
 
 FIRST_UID = 100_000
-
-
-class RemoteFake:
-    """benchmarks/fake_server.py in a child process: Telegram's side of the measurement."""
-
-    def __init__(self, proc: asyncio.subprocess.Process, where: dict[str, str]) -> None:
-        self.proc = proc
-        self.base_url = where["base_url"]
-        self.base_file_url = where["base_file_url"]
-        self.token = where["token"]
-
-    @classmethod
-    async def start(cls, rate: float, chats: int) -> RemoteFake:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(ROOT / "benchmarks" / "fake_server.py"),
-            str(rate),
-            str(FIRST_UID),
-            str(chats),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            limit=1 << 26,
-        )
-        assert proc.stdout is not None
-        return cls(proc, json.loads(await proc.stdout.readline()))
-
-    def enqueue(self, update: dict[str, object]) -> None:
-        """The harness's settle() is not used here; updates never come."""
-
-    async def report(self) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(b"report\n")
-        await self.proc.stdin.drain()
-        report: dict[str, Any] = json.loads(await self.proc.stdout.readline())
-        await self.proc.wait()
-        return report
 
 
 async def _users(db: Database, n: int, due: datetime) -> None:
@@ -142,7 +107,7 @@ async def fanout(users: int, budget: float, db_url: str | None = None) -> FanOut
                 await conn.execute(
                     text("TRUNCATE workouts, deliveries, plan_changes, users, send_budget CASCADE")
                 )
-        fake = await RemoteFake.start(budget, users)
+        fake = await RemoteFake.start(budget, FIRST_UID, users)
         due = datetime.now(UTC) - timedelta(seconds=1)
         due_mono = time.monotonic() - (time.time() - due.timestamp())
         await _users(db, users, due)

@@ -34,7 +34,7 @@ from bot.handlers import (
     tips,
 )
 from bot.handlers import reminders as reminder_handlers
-from bot.ratelimit import HEADROOM, CoachRateLimiter, SharedBudget
+from bot.ratelimit import SHARED_HEADROOM, CoachRateLimiter, SharedBudget
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def rate_limiter(deps: Deps, token: str) -> CoachRateLimiter:
     budget = None
     if deps.db.dialect == "postgresql":
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 0
-        budget = SharedBudget(deps.db.engine, bot_id, rate * HEADROOM)
+        budget = SharedBudget(deps.db.engine, bot_id, rate * SHARED_HEADROOM)
     limiter = CoachRateLimiter(rate=rate, budget=budget)
 
     async def blocked(chat_id: int) -> None:

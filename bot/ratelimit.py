@@ -12,7 +12,8 @@ one a second per chat, short bursts tolerated. Two kinds of traffic share that b
 
 With SQLite there is one process, and the budget lives in memory. With PostgreSQL the
 theoretical arrival time is one row (`send_budget`), moved by one UPDATE per handful of slots,
-on the database's clock, so any number of replicas together keep the rate. A Redis client would
+so any number of replicas together keep the rate (a little further under it than one process,
+as their schedulers jitter independently). A Redis client would
 be a new dependency for what one row already does at a few statements a second.
 
 A 429 holds the whole budget for its `retry_after` and the request is tried again. A reply that
@@ -43,12 +44,18 @@ log = logging.getLogger(__name__)
 
 FREE_RATE = 30  # messages per second Telegram allows a bot without paid broadcasts
 HEADROOM = 0.98  # pace a little under the limit: request timing jitters on the way
+SHARED_HEADROOM = 0.96  # more so across replicas: their schedulers jitter independently
 WINDOW_S = 1.01  # no more than the rate's whole messages start within this long (see _window)
 PER_CHAT_BURST = 10  # messages a chat may receive at once ...
 PER_CHAT_PERIOD = 10.0  # ... after which about one a second (PER_CHAT_BURST per this period)
 MAX_CHATS = 4096  # chats whose pace is remembered
 CHUNK_S = 0.1  # a broadcast reservation covers at most this much of the budget
 REPLY_RETRY_S = (0.5, 1.0, 2.0)  # back-off between tries of a reply that surely did not arrive
+SLOT_AHEAD_S = (
+    0.1  # shared slots start at least this far ahead: the answer's trip can't make them late
+)
+MAX_FORFEITS = 5  # late shared slots given up for a later one before sending anyway
+MAX_LEAD_S = 0.1  # the most a broadcast's `started` runs ahead of its slot
 CHARGE_DELAY_S = 0.2  # replies are charged to a shared budget in one statement per this long
 
 
@@ -123,27 +130,26 @@ class LocalBudget:
 _RESERVE = text(
     """
     INSERT INTO send_budget (bot_id, tat)
-    VALUES (:bot, extract(epoch FROM clock_timestamp()) + :k * :interval)
+    VALUES (:bot, CAST(:start AS float8) + CAST(:k AS float8) * CAST(:interval AS float8))
     ON CONFLICT (bot_id) DO UPDATE
-        SET tat = GREATEST(send_budget.tat, extract(epoch FROM clock_timestamp()))
-                  + :k * :interval
-    RETURNING tat, extract(epoch FROM clock_timestamp())
+        SET tat = GREATEST(send_budget.tat, CAST(:start AS float8))
+                  + CAST(:k AS float8) * CAST(:interval AS float8)
+    RETURNING tat
     """
 )
 _HOLD = text(
     """
-    INSERT INTO send_budget (bot_id, tat)
-    VALUES (:bot, extract(epoch FROM clock_timestamp()) + :seconds)
-    ON CONFLICT (bot_id) DO UPDATE
-        SET tat = GREATEST(send_budget.tat, extract(epoch FROM clock_timestamp()) + :seconds)
+    INSERT INTO send_budget (bot_id, tat) VALUES (:bot, CAST(:until AS float8))
+    ON CONFLICT (bot_id) DO UPDATE SET tat = GREATEST(send_budget.tat, CAST(:until AS float8))
     """
 )
 
 
 class SharedBudget:
-    """The bot's budget in PostgreSQL: one row per bot, moved on the database's clock, so the
-    replicas' clocks never need to agree. If the database cannot be reached, this process
-    paces itself alone until it can."""
+    """The bot's budget in PostgreSQL: one row per bot, in epoch seconds. Replicas read their
+    own clocks (kept in step by NTP, as any server's are): the database's clock would reach
+    them only after a round trip of unknown length. If the database cannot be reached, this
+    process paces itself alone until it can."""
 
     def __init__(self, engine: AsyncEngine, bot_id: int, rate: float) -> None:
         self.engine = engine
@@ -157,22 +163,17 @@ class SharedBudget:
 
     async def reserve(self, n: int) -> list[float]:
         debt, self.debt = self.debt, 0
-        sent = time.monotonic()
+        start = time.time() + (SLOT_AHEAD_S if n else 0.0)
+        params = {"bot": self.bot_id, "k": n + debt, "interval": self.interval, "start": start}
         try:
             async with self.engine.begin() as conn:
-                row = (
-                    await conn.execute(
-                        _RESERVE, {"bot": self.bot_id, "k": n + debt, "interval": self.interval}
-                    )
-                ).one()
+                tat = float((await conn.execute(_RESERVE, params)).scalar_one())
         except (SQLAlchemyError, OSError) as err:
             self._warn(err)
             self._fallback.charge(debt)
             return await self._fallback.reserve(n)
         self._failing = False
-        local_now = (sent + time.monotonic()) / 2  # the moment the database read its clock
-        tat, db_now = float(row[0]), float(row[1])
-        first = local_now + (tat - n * self.interval - db_now)
+        first = time.monotonic() + (tat - n * self.interval - time.time())
         return [first + k * self.interval for k in range(n)]
 
     def charge(self, n: int) -> None:
@@ -189,7 +190,7 @@ class SharedBudget:
         await self._fallback.hold(seconds)
         try:
             async with self.engine.begin() as conn:
-                await conn.execute(_HOLD, {"bot": self.bot_id, "seconds": seconds})
+                await conn.execute(_HOLD, {"bot": self.bot_id, "until": time.time() + seconds})
         except (SQLAlchemyError, OSError) as err:
             self._warn(err)
 
@@ -246,6 +247,9 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
         self._starts: deque[float] = deque()  # when this process's last broadcasts started
         self._flying: dict[float, None] = {}  # start instants of broadcasts unanswered yet
         self._per_second = max(1, int(self.budget.rate))
+        self._lead = 0.01  # how long `started` takes, about: it runs this much ahead of a slot
+        self.shared = isinstance(self.budget, SharedBudget)
+        self._late_ok = max(0.005, 0.5 / self.budget.rate)  # a shared slot used this late at most
 
     async def initialize(self) -> None:
         return None
@@ -264,8 +268,8 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
             self._chats.popitem(last=False)
         return pace
 
-    async def _slot(self) -> float:
-        """Wait for the next broadcast slot; returns its instant."""
+    async def _slot(self, lead: float = 0.0) -> float:
+        """Wait until `lead` seconds before the next broadcast slot; returns its instant."""
         self._waiting += 1
         try:
             async with self._lock:
@@ -278,10 +282,21 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
                 slot = self._slots.popleft()
         finally:
             self._waiting -= 1
-        delay = slot - time.monotonic()
+        delay = slot - lead - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
         return slot
+
+    async def _started(self, broadcast: Broadcast) -> bool:
+        """Run the broadcast's `started` (a database write) just ahead of its slot, learning
+        how long it takes, so the request itself still leaves on time."""
+        if broadcast.started is None:
+            return True
+        began = time.monotonic()
+        ok = await broadcast.started()
+        took = time.monotonic() - began
+        self._lead = min(MAX_LEAD_S, 0.8 * self._lead + 0.2 * took * 2)
+        return ok
 
     async def _window(self) -> float:
         """However late the event loop or the network are, no second of this process's
@@ -334,10 +349,17 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
                 if delay:
                     await asyncio.sleep(delay)
             if broadcast is not None:
-                slot = await self._slot()
-                if broadcast.started is not None and not await broadcast.started():
+                slot = await self._slot(self._lead)
+                if not await self._started(broadcast):
                     self._give_back(slot)
                     raise Cancelled
+                for _ in range(MAX_FORFEITS):
+                    if slot > time.monotonic():
+                        await asyncio.sleep(slot - time.monotonic())
+                    if not self.shared or time.monotonic() - slot <= self._late_ok:
+                        break
+                    # Too late for its slot: sent now it would land in another replica's.
+                    slot = await self._slot()
                 began: float | None = await self._window()
             else:
                 began = None

@@ -199,7 +199,7 @@ class ProcessedUpdate(Base):
 class SendBudget(Base):
     """The bot's Telegram send budget, shared by every replica on one PostgreSQL database.
 
-    `tat` is the theoretical arrival time (epoch seconds, the database's clock) of the next
+    `tat` is the theoretical arrival time (epoch seconds) of the next
     message allowed: a replica takes n slots by moving it n intervals on (see ratelimit.py).
     """
 
