@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import socket
@@ -307,6 +308,22 @@ async def reclaim(
 
 
 # --- sending ---------------------------------------------------------------------------------
+_MARKUPS: dict[str, InlineKeyboardMarkup] = {}
+
+
+def _markup(data: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
+    """The keyboard object for stored markup; a fan-out's reminders share a handful."""
+    if not data:
+        return None
+    key = json.dumps(data, sort_keys=True)
+    found = _MARKUPS.get(key)
+    if found is None:
+        if len(_MARKUPS) > 64:
+            _MARKUPS.clear()
+        found = _MARKUPS[key] = InlineKeyboardMarkup.de_json(data, None)
+    return found
+
+
 async def send_one(
     bot: Bot, item: Outgoing, started: Callable[[], Any], paid: bool = False
 ) -> tuple[str, int | None]:
@@ -317,7 +334,7 @@ async def send_one(
     "skipped" (no longer wanted when its turn came).
     """
     limiter = getattr(bot, "rate_limiter", None)
-    markup = InlineKeyboardMarkup.de_json(item.markup, None) if item.markup else None
+    markup = _markup(item.markup)
     extra: dict[str, Any] = {"rate_limit_args": Broadcast(started)} if limiter else {}
     if paid:
         extra["allow_paid_broadcast"] = True

@@ -288,11 +288,10 @@ class Repo:
             return []
         stmt = (
             self._insert(Delivery)
-            .values(list(rows))
             .on_conflict_do_nothing()
             .returning(Delivery.id, Delivery.user_id, Delivery.kind)
         )
-        result = await self.session.execute(stmt)
+        result = await self.session.execute(stmt, list(rows))  # batched, compiled once
         return [(int(i), int(u), str(k)) for i, u, k in result]
 
     async def expire_sending(self, now: datetime) -> int:
