@@ -14,7 +14,8 @@ ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     MPLCONFIGDIR=/tmp/matplotlib \
-    DATABASE_URL=sqlite+aiosqlite:////app/data/coach.db
+    DATABASE_URL=sqlite+aiosqlite:////app/data/coach.db \
+    HEALTH_PORT=8080
 RUN groupadd --system --gid 10001 coach \
     && useradd --system --uid 10001 --gid coach --home-dir /app --shell /usr/sbin/nologin coach
 WORKDIR /app
@@ -26,5 +27,9 @@ COPY bot ./bot
 RUN mkdir -p /app/data && chown coach:coach /app/data
 VOLUME ["/app/data"]
 USER coach
-EXPOSE 8443
+# 8443: the webhook server (WEBHOOK_PORT); 8080: /livez, /readyz, /metrics (HEALTH_PORT)
+EXPOSE 8443 8080
+# Healthy = /readyz answers 200: database reachable, schema at head, updates arriving.
+HEALTHCHECK --interval=15s --timeout=6s --start-period=60s --retries=3 \
+    CMD ["python", "-m", "bot", "healthcheck"]
 CMD ["python", "-m", "bot"]

@@ -1,9 +1,10 @@
-"""python -m bot [run | console | migrate | check-content]"""
+"""python -m bot (or reverse-coach) [run | console | migrate | check-content | healthcheck]"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from bot.config import Settings, SettingsError, load_settings
@@ -23,19 +24,24 @@ To try the coach right now without Telegram, chat with it in the terminal:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Reverse Running Coach")
+    script = os.path.basename(sys.argv[0])
+    prog = "python -m bot" if script in ("__main__.py", "-c", "") else script
+    parser = argparse.ArgumentParser(prog=prog, description="Reverse Running Coach")
     parser.add_argument(
         "command",
         nargs="?",
         default="run",
-        choices=["run", "console", "migrate", "check-content"],
-        help="run the bot (default), chat in the terminal, apply migrations, or check content/",
+        choices=["run", "console", "migrate", "check-content", "healthcheck"],
+        help="run the bot (default), chat in the terminal, apply migrations, check content/, "
+        "or ask the running bot's /readyz (for a container HEALTHCHECK)",
     )
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
         if args.command == "check-content":
             return _check_content(settings)
+        if args.command == "healthcheck":
+            return _healthcheck(settings)
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
         if args.command == "console":
@@ -59,11 +65,41 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check_content(settings: Settings) -> int:
+    from bot import profile
     from bot.content import DEFAULT_ROOT, check_content
 
-    for line in check_content(settings.content_dir or DEFAULT_ROOT):
+    root = settings.content_dir or DEFAULT_ROOT
+    for line in check_content(root):
         print(line)
+    texts = profile.load(root)
+    print(
+        f"profile: description {len(texts.description)} of {profile.MAX_DESCRIPTION}, "
+        f"short description {len(texts.short_description)} of "
+        f"{profile.MAX_SHORT_DESCRIPTION} characters"
+    )
     return 0
+
+
+def _healthcheck(settings: Settings) -> int:
+    """Exit 0 when the bot on this host answers /readyz with 200; else say why and exit 1."""
+    import urllib.error
+    import urllib.request
+
+    if settings.health_port is None:
+        print("HEALTH_PORT is not set, so the bot has no health listener.", file=sys.stderr)
+        return 1
+    host = settings.health_listen
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{settings.health_port}/readyz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            print(answer.read().decode())
+            return 0
+    except urllib.error.HTTPError as err:
+        print(f"not ready: {err.read().decode()}", file=sys.stderr)
+    except OSError as err:
+        print(f"no answer from {url}: {err}", file=sys.stderr)
+    return 1
 
 
 async def _migrate(settings: Settings) -> int:

@@ -19,8 +19,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import housekeeping, reminders
+from bot import housekeeping, observe, profile, reminders
 from bot.commands import COMMANDS
+from bot.content import DEFAULT_ROOT
 from bot.deps import KEY, Deps
 from bot.handlers import (
     basics,
@@ -60,6 +61,7 @@ def build_application(
     app = builder.build()
     app.bot_data[KEY] = deps
     add_handlers(app)
+    observe.instrument(app)
     return app
 
 
@@ -134,16 +136,20 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     """Register the command menu from the same table /help prints; start the periodic jobs."""
     await app.bot.set_my_commands([BotCommand(c.name, c.summary) for c in COMMANDS])
     deps = app.bot_data[KEY]
+    await profile.sync(app.bot, profile.load(deps.settings.content_dir or DEFAULT_ROOT))
     if app.job_queue is not None and deps.settings.reminder_interval_s > 0:
         app.job_queue.run_repeating(
-            reminders.dispatch_job,
+            observe.timed_job(reminders.dispatch_job),
             interval=deps.settings.reminder_interval_s,
             first=1,
             name="reminders",
             job_kwargs={"max_instances": 1, "coalesce": True},
         )
         app.job_queue.run_repeating(
-            housekeeping.prune_job, interval=housekeeping.INTERVAL_S, first=60, name="housekeeping"
+            observe.timed_job(housekeeping.prune_job),
+            interval=housekeeping.INTERVAL_S,
+            first=60,
+            name="housekeeping",
         )
     logger.info("Bot @%s ready", app.bot.username)
 

@@ -18,7 +18,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("undo", "Remove your last logged session", "/undo"),
     Command("history", "Your last sessions", "/history"),
     Command("plan", "Your week, today's workout and why", "/plan"),
-    Command("tip", "Technique, safety and mistake tips", "/tip heel striking"),
+    Command("tip", "Tips: technique, safety, sprints, warm-ups, soreness", "/tip backpedal"),
     Command("safety", "The safety rules", "/safety"),
     Command("progress", "This week vs plan, streak and a chart", "/progress"),
     Command("remind", "Set reminder days and time", "/remind mon wed fri 07:30"),

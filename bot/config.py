@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +39,10 @@ class Settings(BaseSettings):
     # Telegram's overall limit for this bot: 30 messages/s, up to 1000 with paid broadcasts.
     telegram_rate_limit: float = Field(default=30.0, ge=1, le=1000)
     content_dir: Path | None = None  # default: the content/ folder shipped with the bot
+    health_port: int | None = Field(default=None, ge=1, le=65535)  # unset: no health listener
+    health_listen: str = "0.0.0.0"
+    log_format: Literal["text", "json"] = "text"
+    replica_id: str = Field(default_factory=socket.gethostname, max_length=128)
 
     @field_validator("bot_token")
     @classmethod
@@ -91,7 +96,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA time zone {v!r} (e.g. Europe/Berlin)") from None
         return v
 
-    @field_validator("content_dir", "telegram_base_file_url", mode="before")
+    @field_validator("content_dir", "telegram_base_file_url", "health_port", mode="before")
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         """`NAME=` in .env means "use the default", not an empty path or URL."""
@@ -102,10 +107,23 @@ class Settings(BaseSettings):
     def _upper(cls, v: object) -> object:
         return v.upper() if isinstance(v, str) else v
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, v: object) -> object:
+        return v.strip().lower() if isinstance(v, str) else v
+
+    @field_validator("replica_id", mode="before")
+    @classmethod
+    def _replica(cls, v: object) -> object:
+        """Empty means "this host's name" (a pod's name on Kubernetes)."""
+        return socket.gethostname() if isinstance(v, str) and not v.strip() else v
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url and self.webhook_secret is None:
             raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        if self.webhook_url and self.health_port == self.webhook_port:
+            raise ValueError("HEALTH_PORT must differ from WEBHOOK_PORT")
         return self
 
     @property

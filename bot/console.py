@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,10 @@ class ConsoleChat(BaseRequest):
             return self._send(name, params, files)
         if name in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
             return self._edit(params)
+        if name == "getMyDescription":
+            return {"description": ""}
+        if name == "getMyShortDescription":
+            return {"short_description": ""}
         if name == "answerCallbackQuery" and params.get("text"):
             self.out(f"  ({params['text']})")
         return True
@@ -114,7 +118,9 @@ class ConsoleChat(BaseRequest):
     def _send(self, name: str, params: dict[str, Any], files: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         text = str(params.get("text") or params.get("caption") or "")
-        msg = self._message(chat_id, text=text) if name == "sendMessage" else None
+        # Stored as the plain text Telegram would hold, so a later edit built from it is clean.
+        plain = html_to_text(text)
+        msg = self._message(chat_id, text=plain) if name == "sendMessage" else None
         if msg is None:
             saved = self._save_files(files)
             msg = self._message(chat_id, caption=text)
@@ -130,10 +136,12 @@ class ConsoleChat(BaseRequest):
     def _edit(self, params: dict[str, Any]) -> dict[str, Any]:
         mid = int(params["message_id"])
         msg = self.messages.get(mid) or self._message(int(params.get("chat_id", 0)))
+        html = str(params.get("text", ""))
         if "text" in params:
-            msg["text"] = params["text"]
+            msg["text"] = html_to_text(html)
         self.buttons = {n: b for n, b in self.buttons.items() if b.message_id != mid}
-        self._show(mid, str(msg.get("text", "")), params.get("reply_markup"), edited=True)
+        shown = html if "text" in params else escape(str(msg.get("text", "")), quote=False)
+        self._show(mid, shown, params.get("reply_markup"), edited=True)
         return msg
 
     def _save_files(self, files: Any) -> str:

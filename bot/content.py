@@ -11,10 +11,11 @@ import random
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, TypeVar
 
+import numpy as np
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
@@ -22,23 +23,36 @@ from markdown_it.tree import SyntaxTreeNode
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
+from bot import paths
 from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import TRACKS, WeekTarget
 
-DEFAULT_ROOT: Path = Path(__file__).resolve().parent.parent / "content"
+DEFAULT_ROOT: Path = paths.CONTENT  # the repository's content/, or the installed copy
 
 TipKind = Literal["technique", "safety", "mistake", "benefit"]
 TIP_KINDS: tuple[TipKind, ...] = ("technique", "safety", "mistake", "benefit")
 PLAN_WEEKS: tuple[int, ...] = tuple(range(1, 9))
 SAFETY_ID = "safety-rules"  # the tip /safety shows
-MAX_TIP_HTML = 3500  # Telegram allows 4096; leave room for a header or buttons text
+# A tip is read on a phone, between sets: about one screen. Telegram itself allows 4096.
+MAX_TIP_HTML = 1200
+MAX_SUMMARY = 120  # the summary follows a logged session as one line
 
 # Search tuning: a tip must score MIN_SCORE (0-100) to count; tips within AMBIGUOUS_GAP of the
 # best are offered as choices instead of guessing.
 MIN_SCORE = 60.0
 AMBIGUOUS_GAP = 6.0
 MAX_CHOICES = 4
+# Without a match, tips scoring NEAR_SCORE or more are offered as the closest topics.
+NEAR_SCORE = 40.0
+MAX_NEAR = 5
+MAX_RELATED = 3
+STOP_SIGNS_ID = "stop-signs"  # the first answer to any question about pain
+# Offered when nothing is even close to the words: where most people start.
+STARTER_IDS = ("first-session", "safety-rules", "how-long", "pace", "stop-signs")
+# A question about falling, injury or danger ranks safety tips up and benefits down by this.
+RISK_SHIFT = 10.0
 
 _KIND_RANK = {kind: rank for rank, kind in enumerate(TIP_KINDS)}
 _NEGATIONS = frozenset({"no", "not", "without", "never", "zero"})
@@ -46,8 +60,27 @@ _NEGATIONS = frozenset({"no", "not", "without", "never", "zero"})
 _STOP_TEXT = """a about am an and any are as at be backward backwards best can could did do does
     doing for from get go going good had has have how i im in into is it its just me my of on or
     please reverse retro run running runs should so some tell that the there this tip tips to
-    use using was what when which while who why will with would you your"""
+    use using was what when which while who why will with would you your
+    hi hey hello ok okay lol pls plz thanks thx yeah yes really also like all keep wear
+    wearing wat wot shud shld u ur r ya"""
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
+# Words that say something hurts; any of them (not negated) sends the stop signs first.
+_PAIN_TEXT = """pain pains painful hurt hurts hurting sharp stabbing swollen swelling throbbing
+    sprain sprained twisted tweaked pulled pull twinge agony ouch puffy swells swelled inflamed
+    bruised"""
+_PAIN_WORDS = frozenset(_PAIN_TEXT.split())
+# Words that are pain only when a joint or bone is named ("sore knee", not "sore calves").
+_JOINT_ACHE_WORDS = frozenset({"sore", "ache", "aches", "aching", "achy", "injury", "injured"})
+_HURT_WORDS = _PAIN_WORDS | _JOINT_ACHE_WORDS
+_JOINT_TEXT = """knee knees kneecap ankle ankles hip hips spine wrist wrists elbow shoulder
+    shoulders foot feet heel heels toe toes bone joint joints"""
+_JOINTS = frozenset(_JOINT_TEXT.split())
+# "back" is a body part only as "my back", "lower back"; otherwise it is the direction.
+_BACK_AS_BODY = frozenset({"my", "lower", "upper", "the"})
+# Words about falling, injury or danger: safety tips answer those before benefits.
+_RISK_TEXT = """fall falls fell falling trip tripped tripping injury injured injuries injure crash
+    unsafe dangerous danger risk risky scared afraid"""
+_RISK_WORDS = frozenset(_RISK_TEXT.split())
 
 
 class ContentError(Exception):
@@ -73,7 +106,7 @@ class Tip(BaseModel):
     title: str
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    summary: str = ""  # one line sent after a matching log; may be empty
+    summary: str  # one line: sent after a matching log
     log_words: tuple[str, ...] = ()
     body_md: str
     html: str  # "<b>title</b>\n\n" + body, Telegram HTML
@@ -104,10 +137,16 @@ class TrackPlan(BaseModel):
 
 @dataclass
 class SearchResult:
-    """best when confident; choices (2-4) when ambiguous; both empty when nothing matched."""
+    """best when confident; choices (2-4) when ambiguous; both empty when nothing matched.
+
+    related: with best, other tips on the same words (after the stop signs, the tip about the
+    body part). near: without a match, the closest topics (may be empty).
+    """
 
     best: Tip | None
     choices: list[Tip]
+    related: list[Tip] = field(default_factory=list)
+    near: list[Tip] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,7 +166,7 @@ class _TipMeta(BaseModel):
     title: _Line
     aliases: list[_Line] = []
     tags: list[_Line] = []
-    summary: Annotated[str, Field(max_length=300, pattern=r"^[^\n]*$")] = ""
+    summary: Annotated[str, Field(max_length=MAX_SUMMARY, pattern=r"^[^\n]*\S[^\n]*$")]
     log_words: list[_Line] = []
 
 
@@ -400,14 +439,24 @@ def _parse_plan(meta: dict[str, Any], body: str, path: Path, root: Path) -> Trac
 
 
 def _check_unique(tips: Iterable[Tip], paths: Mapping[str, Path], root: Path) -> None:
-    """Aliases (titles count as aliases) and log words must point at a single tip."""
+    """Aliases (titles count as aliases) and log words must point at a single tip, also once
+    search has dropped the filler words ("how long" and "long way" would both be "long")."""
     alias_owner: dict[str, Tip] = {}
+    search_owner: dict[str, tuple[Tip, str]] = {}
     log_owner: dict[str, Tip] = {}
     for tip in tips:
         for alias in dict.fromkeys(_norm(a) for a in (tip.title, *tip.aliases)):
             other = alias_owner.setdefault(alias, tip)
             if other is not tip:
                 raise _fail(paths[tip.id], root, f"alias '{alias}' is also used by {other.source}")
+            searched = " ".join(_keywords(alias))
+            owner, said = search_owner.setdefault(searched, (tip, alias))
+            if owner is not tip:
+                raise _fail(
+                    paths[tip.id],
+                    root,
+                    f"alias '{alias}' searches as '{searched}', like '{said}' of {owner.source}",
+                )
         for word in tip.log_words:
             other = log_owner.setdefault(word, tip)
             if other is not tip:
@@ -475,9 +524,9 @@ def check_content(root: Path = DEFAULT_ROOT) -> list[str]:
         f"longest tip: {longest.id} ({len(longest.html)} of {MAX_TIP_HTML} HTML characters)",
     ]
     for tip in content.topics():
-        found = content.search(tip.topic)
-        if found.best is not tip and tip not in found.choices:
-            lines.append(f"warning: {tip.source}: '/tip {tip.topic}' does not find this tip")
+        for words in dict.fromkeys((tip.topic, tip.title)):
+            if content.search(words).best is not tip:
+                lines.append(f"warning: {tip.source}: '/tip {words}' does not find this tip")
     return lines
 
 
@@ -492,11 +541,48 @@ def _norm(text: str) -> str:
     )
 
 
+# Runs that are a kind of training, not the verb: "long run" must not shrink to "long".
+_RUN_KINDS = re.compile(r"\b(long|easy|tempo|recovery|club) runs?\b")
+
+
+def _words(text: str) -> list[str]:
+    """Normalised words, kinds of run ("long run") as one word."""
+    return _RUN_KINDS.sub(r"\1run", _norm(text)).split()
+
+
 def _keywords(text: str) -> list[str]:
     """Normalised words without stop words; all words if only stop words were typed."""
-    words = _norm(text).split()
+    words = _words(text)
     kept = [w for w in words if w not in _STOP_WORDS]
     return kept or words
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What a search query asks: its topic words, and whether it is about pain or risk."""
+
+    words: list[str]
+    pain: bool  # something hurts: the stop signs come first
+    risk: bool  # falling, injury, danger: safety before benefits
+
+
+def _negated(words: Sequence[str], index: int) -> bool:
+    """A word right after "no"/"not"/"without", or one word later ("no knee pain")."""
+    return any(w in _NEGATIONS for w in words[max(0, index - 2) : index])
+
+
+def _query(text: str) -> _Query:
+    words = _words(text)
+    live = [(w, not _negated(words, i)) for i, w in enumerate(words) if w not in _NEGATIONS]
+    said = {w for w, ok in live if ok}
+    joint = bool(said & _JOINTS) or any(
+        w == "back" and i > 0 and words[i - 1] in _BACK_AS_BODY for i, w in enumerate(words)
+    )
+    pain = bool(said & _PAIN_WORDS) or bool(said & _JOINT_ACHE_WORDS and joint)
+    # A negated pain word ("no pain") is not a topic either.
+    kept = [w for w, ok in live if ok or w not in _HURT_WORDS]
+    topic = [w for w in kept if w not in _STOP_WORDS]
+    return _Query(topic or kept, pain, bool(said & (_RISK_WORDS | _PAIN_WORDS)))
 
 
 @dataclass(frozen=True)
@@ -508,6 +594,8 @@ class _Entry:
     strong: tuple[str, ...]  # words of the title and aliases
     tagged: tuple[str, ...]  # words only found in tags
     weak: frozenset[str]  # words of the body
+    stems: Mapping[str, float]  # stems of title, alias and tag words, with their weight
+    written: frozenset[str]  # title, alias and tag words as written (no joined variants)
 
 
 _TAG_WEIGHT = 0.85  # a tag is a hint shared by several tips, an alias names one tip
@@ -518,64 +606,155 @@ def _entry(tip: Tip) -> _Entry:
     weighted = [(tip.title, 1.0), *((a, 1.0) for a in tip.aliases)]
     weighted += [(t, _TAG_WEIGHT) for t in tip.tags]
     phrases: dict[str, float] = {}
+    written: set[str] = set()
     for text, weight in weighted:
-        phrase = " ".join(_keywords(text))
-        if phrase:
+        words = _keywords(text)
+        written.update(words)
+        # Two words are also typed as one ("head torch", "headtorch"; "hi vis", "hivis").
+        variants = [" ".join(words), "".join(words)] if len(words) == 2 else [" ".join(words)]
+        for phrase in filter(None, variants):
             phrases[phrase] = max(weight, phrases.get(phrase, 0.0))
     strong = dict.fromkeys(w for p, wt in phrases.items() if wt == 1.0 for w in p.split())
     tagged = dict.fromkeys(w for p in phrases for w in p.split() if w not in strong)
     weak = frozenset(w for w in _keywords(tip.body_md) if len(w) > 2) - set(strong) - set(tagged)
+    stems = {_stem(w): _TAG_WEIGHT for w in tagged} | {_stem(w): 1.0 for w in strong}
     return _Entry(
         tip,
         tuple((p, frozenset(p.split()), wt) for p, wt in phrases.items()),
         tuple(strong),
         tuple(tagged),
         weak,
+        stems,
+        frozenset(written),
     )
 
 
-def _fuzzy(word: str, choices: Sequence[str], cutoff: float) -> float:
-    """Best typo-tolerant similarity of word to any choice; exact only for short words."""
-    if word in choices:
-        return 100.0
-    if len(word) < 4 or not choices:
-        return 0.0
-    hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-    return float(hit[1]) if hit is not None else 0.0
+_SUFFIXES = ("ing", "ed", "es", "s", "y")
+_STEM_WEIGHT = 0.95  # "wobbling" for "wobbly": as good as a near-miss typo
 
 
-def _word_score(word: str, entry: _Entry) -> float:
-    """How well one query word matches a tip: its title and aliases first, tags, then its body."""
-    return max(
-        _fuzzy(word, entry.strong, 75),
-        _TAG_WEIGHT * _fuzzy(word, entry.tagged, 75),
-        _BODY_WEIGHT * (100.0 if word in entry.weak else 0.0),
-    )
+def _stem(word: str) -> str:
+    """The word without one common English ending ("wobbling", "wobbly" -> "wobbl").
+
+    Deliberately crude: it only has to make inflections of our own alias words meet, and a
+    full stemmer would be a dependency for five endings."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
 
 
-def _phrase_score(
-    query: str, words: frozenset[str], phrase: str, phrase_words: frozenset[str]
-) -> float:
-    """Whole-phrase similarity: typos via ratio; a phrase inside a longer question scores high,
-    a query that is only part of a longer phrase lower (it is less specific)."""
-    overlap = fuzz.token_set_ratio(query, phrase)
-    factor = 0.9 if phrase_words <= words else 0.75
-    return max(fuzz.ratio(query, phrase), factor * overlap)
+def _joined(words: Sequence[str], vocabulary: frozenset[str]) -> list[str]:
+    """Rejoin words that speech-to-text or a phone split: "ear buds" -> "earbuds"."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = words[i] + words[i + 1] if i + 1 < len(words) else ""
+        if pair in vocabulary:
+            out.append(pair)
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
-def _score(words: Sequence[str], entry: _Entry) -> float:
-    """Half best phrase similarity, half how many query words the tip covers."""
-    query = " ".join(words)
-    word_set = frozenset(words)
-    phrase = max(
-        (
-            weight * _phrase_score(query, word_set, text, text_words)
-            for text, text_words, weight in entry.phrases
-        ),
-        default=0.0,
-    )
-    coverage = sum(_word_score(w, entry) for w in words) / len(words)
-    return 0.5 * phrase + 0.5 * coverage
+_FUZZY_CUTOFF = 75.0  # similarity (0-100) below which a word is not a typo of another
+
+
+class _Index:
+    """Every tip's words and phrases as arrays, so one query is scored against all tips in a
+    few vectorised rapidfuzz and numpy calls instead of thousands of Python-level ones.
+
+    A tip's score: half its best phrase similarity, half how many query words it covers.
+    Phrase: typos via ratio; a phrase inside a longer question scores high, a query that is
+    only part of a longer phrase lower (it is less specific). A word: its title and aliases
+    first (typo-tolerant, exact only for short words), then tags, stems, then the body.
+    """
+
+    def __init__(self, entries: Sequence[_Entry]) -> None:
+        self.size = len(entries)
+        phrases = [(p, words, wt, i) for i, e in enumerate(entries) for p, words, wt in e.phrases]
+        # Several tips share a tag: each distinct text is compared once, then spread back.
+        self.texts = list(dict.fromkeys(p for p, _, _, _ in phrases))
+        at_text = {text: k for k, text in enumerate(self.texts)}
+        self.text_of = np.array([at_text[p] for p, _, _, _ in phrases], dtype=np.intp)
+        self.text_words = [frozenset(text.split()) for text in self.texts]
+        self.multi = np.array([" " in text for text in self.texts])
+        self.multi_texts = [text for text, m in zip(self.texts, self.multi, strict=True) if m]
+        self.single_words = np.array(
+            [text if not m else "" for text, m in zip(self.texts, self.multi, strict=True)]
+        )
+        self.phrase_weight = np.array([wt for _, _, wt, _ in phrases], dtype=np.float64)
+        owners = [i for _, _, _, i in phrases]  # grouped: each tip's phrases are contiguous
+        self.phrase_start = np.array([owners.index(i) for i in range(self.size)], dtype=np.intp)
+        self.vocabulary = sorted({w for e in entries for w in (*e.strong, *e.tagged)})
+        at = {w: k for k, w in enumerate(self.vocabulary)}
+        # weight of vocabulary word k for tip i: 1.0 title/alias, _TAG_WEIGHT tag, else 0
+        self.weights = np.zeros((len(self.vocabulary), self.size))
+        for i, e in enumerate(entries):
+            for w in e.tagged:
+                self.weights[at[w], i] = _TAG_WEIGHT
+            for w in e.strong:
+                self.weights[at[w], i] = 1.0
+        self.body: dict[str, np.ndarray] = {}
+        self.stems: dict[str, np.ndarray] = {}
+        for i, e in enumerate(entries):
+            for w in e.weak:
+                self.body.setdefault(w, np.zeros(self.size))[i] = _BODY_WEIGHT * 100.0
+            for stem, weight in e.stems.items():
+                row = self.stems.setdefault(stem, np.zeros(self.size))
+                row[i] = max(row[i], 100.0 * _STEM_WEIGHT * weight)
+
+    def scores(self, words: Sequence[str]) -> np.ndarray:
+        """Score (0-100) of every tip for the query words, in entry order."""
+        return 0.5 * self._phrases(words) + 0.5 * self._coverage(words)
+
+    def _phrases(self, words: Sequence[str]) -> np.ndarray:
+        query = " ".join(words)
+        word_set = frozenset(words)
+        ratio = process.cdist([query], self.texts, scorer=fuzz.ratio, dtype=np.float64)[0]
+        # token_set_ratio, computed in full only for phrases of several words: a one-word
+        # phrase is 100 when it is one of the query's words, else the ratio of the sorted
+        # query words against it (what token_set_ratio reduces to without shared words).
+        overlap = process.cdist(
+            [" ".join(sorted(word_set))], self.texts, scorer=fuzz.ratio, dtype=np.float64
+        )[0]
+        overlap[np.isin(self.single_words, list(word_set))] = 100.0
+        overlap[self.multi] = process.cdist(
+            [query], self.multi_texts, scorer=fuzz.token_set_ratio, dtype=np.float64
+        )[0]
+        factor = np.full(len(self.texts), 0.75)
+        for k in np.flatnonzero(overlap == 100.0):  # only there can the phrase be inside
+            if self.text_words[k] <= word_set:
+                factor[k] = 0.9
+        per_text = np.maximum(ratio, factor * overlap)
+        scored = self.phrase_weight * per_text[self.text_of]
+        best: np.ndarray = np.maximum.reduceat(scored, self.phrase_start)
+        return best
+
+    def _coverage(self, words: Sequence[str]) -> np.ndarray:
+        similar: np.ndarray = 100.0 * process.cdist(
+            words,
+            self.vocabulary,
+            scorer=OSA.normalized_similarity,
+            score_cutoff=_FUZZY_CUTOFF / 100,
+            dtype=np.float64,
+        )
+        for row, word in enumerate(words):
+            if len(word) < 4:  # too short to tell a typo from another word: exact only
+                similar[row] = np.where(similar[row] == 100.0, 100.0, 0.0)
+        # per query word and tip: the best vocabulary match times that word's weight for the
+        # tip, over the few vocabulary words similar enough to count
+        typed = np.zeros((len(words), self.size))
+        for row in range(len(words)):
+            near = np.flatnonzero(similar[row])
+            if near.size:
+                typed[row] = (similar[row, near, None] * self.weights[near]).max(axis=0)
+        none = np.zeros(self.size)
+        extra = [np.maximum(self.body.get(w, none), self.stems.get(_stem(w), none)) for w in words]
+        total: np.ndarray = np.maximum(typed, np.array(extra)).sum(axis=0)
+        return total / len(words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -593,6 +772,16 @@ class Content:
             key=lambda t: (_KIND_RANK[t.kind], t.id != SAFETY_ID, t.id),
         )
         self._entries = [_entry(tip) for tip in self._topics]
+        self._index = _Index(self._entries)
+        # Words split by a phone are rejoined only into words the content itself uses.
+        self._vocabulary = frozenset(w for e in self._entries for w in e.written)
+        # A query that is exactly a title or alias (filler words aside) names its tip.
+        self._named = {
+            phrase: entry.tip
+            for entry in self._entries
+            for phrase, _, weight in entry.phrases
+            if weight == 1.0
+        }
         # Longest phrases first, so "heel striking" beats "heel", and mistakes before others.
         self._log_phrases = sorted(
             ((word, tip) for tip in self._topics for word in tip.log_words),
@@ -625,29 +814,66 @@ class Content:
         return "\n\n".join(blocks)
 
     def search(self, query: str) -> SearchResult:
-        """Best tip for free text (typos, synonyms, questions); choices when it is a close call."""
-        words = _keywords(query[:200])
-        if not words:
+        """Best tip for free text (typos, synonyms, questions); choices when it is a close call.
+
+        Pain first: any question about something hurting answers with the stop signs, and the
+        tips on the same words follow as related. Questions about falling or injury rank
+        safety tips above benefits. Without a match, the closest topics come back as near.
+        """
+        asked = _query(query[:200])
+        if not asked.words:
             return SearchResult(None, [])
-        scored = sorted(
-            ((_score(words, entry), index) for index, entry in enumerate(self._entries)),
-            key=lambda pair: (-pair[0], pair[1]),
-        )
+        if asked.pain and STOP_SIGNS_ID in self.tips:
+            return SearchResult(self.tips[STOP_SIGNS_ID], [], related=self._related(asked))
+        scored = self._ranked(asked)
         top = scored[0][0]
+        fits = [(s, tip) for s, tip in scored if s >= MIN_SCORE]
+        named = self._named.get(" ".join(_joined(asked.words, self._vocabulary)))
+        if named is not None:
+            return SearchResult(named, [])
         if top < MIN_SCORE:
-            return SearchResult(None, [])
-        close = [self._topics[i] for s, i in scored if s >= max(top - AMBIGUOUS_GAP, MIN_SCORE)]
+            near = [tip for s, tip in scored[:MAX_NEAR] if s >= NEAR_SCORE]
+            return SearchResult(None, [], near=near)
+        close = [tip for s, tip in fits if s >= top - AMBIGUOUS_GAP]
         if len(close) == 1:
             return SearchResult(close[0], [])
         return SearchResult(None, close[:MAX_CHOICES])
 
+    def _related(self, asked: _Query) -> list[Tip]:
+        """After the stop signs: the tips on what hurts ("shin pain" -> Shins), found by the
+        words other than the pain words. "back" is the body part here, not the direction."""
+        rest = [w for w in asked.words if w not in _HURT_WORDS and w != "back"]
+        if not rest:
+            return []
+        ranked = self._ranked(_Query(rest, pain=True, risk=True))
+        return [tip for score, tip in ranked if score >= MIN_SCORE and tip.id != STOP_SIGNS_ID][
+            :MAX_RELATED
+        ]
+
+    def _ranked(self, asked: _Query) -> list[tuple[float, Tip]]:
+        """Every tip's score for the query, best first (ties in topic order)."""
+        shift = {"safety": RISK_SHIFT, "benefit": -RISK_SHIFT} if asked.risk else {}
+        words = _joined(asked.words, self._vocabulary)
+        scores = self._index.scores(words)
+        scored = sorted(
+            (
+                (float(score) + shift.get(self._topics[index].kind, 0.0), index)
+                for index, score in enumerate(scores)
+            ),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        return [(score, self._topics[index]) for score, index in scored]
+
+    def starters(self) -> list[Tip]:
+        """Where most people start: offered when nothing is close to what they typed."""
+        return [self.tips[i] for i in STARTER_IDS if i in self.tips]
+
     def scores(self, query: str) -> list[tuple[str, float]]:
         """Every tip's search score, best first; for tuning and tests."""
-        words = _keywords(query)
-        if not words:
+        asked = _query(query)
+        if not asked.words:
             return []
-        pairs = [(e.tip.id, round(_score(words, e), 1)) for e in self._entries]
-        return sorted(pairs, key=lambda pair: -pair[1])
+        return [(tip.id, round(score, 1)) for score, tip in self._ranked(asked)]
 
     def match_log(self, text: str) -> Tip | None:
         """The tip whose log words appear in a session log; the most specific phrase wins.

@@ -37,8 +37,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram._utils.types import JSONDict
-from telegram.error import Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from bot import metrics
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ def surely_unsent(err: NetworkError) -> bool:
     """True when Telegram surely did not act on the request, so sending again cannot duplicate
     it: an error answer (5xx) or a connection that never got through. A read timeout may come
     after Telegram delivered the message, so that one is never repeated."""
+    if isinstance(err, BadRequest):  # PTB files it under NetworkError; it is an answer
+        return False
     cause = err.__cause__
     if cause is None:
         return True
@@ -338,6 +342,7 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
         data: dict[str, Any],
         rate_limit_args: Any | None,
     ) -> bool | JSONDict | list[JSONDict]:
+        callback = metrics.count_429(callback, endpoint)
         chat_id = data.get("chat_id")
         private = isinstance(chat_id, int) and chat_id > 0
         paced = endpoint.startswith(("send", "copy", "forward"))

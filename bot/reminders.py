@@ -45,7 +45,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import render
+from bot import metrics, render
 from bot.callbacks import cb
 from bot.coach import plan, stats
 from bot.coach.schedule import local_date_of, next_occurrence
@@ -502,6 +502,8 @@ class Dispatcher:
                 limit=min(self._claim_size, want - len(items)),
             )
         self._queue.extend(items)
+        if items:
+            metrics.reminders_claimed(len(items))
         return len(items)
 
     def _pump(self) -> None:
@@ -517,6 +519,7 @@ class Dispatcher:
             self.bot, item, lambda: self.batch.start(item), paid=paid
         )
         self.statuses.append(status)
+        metrics.reminder_outcome(status)
         self._sent_at.append(time.monotonic())
         self.batch.done(item, status, message_id)
 
@@ -602,6 +605,8 @@ class Dispatcher:
             log.warning("Could not hand back queued reminders (their lease will): %r", err)
             return
         self._queue.clear()
+        if released:
+            metrics.reminders_claimed(-released)  # handed back: no longer this process's backlog
         if released or late:
             log.info("Handed back %s queued reminders; %s unconfirmed", released, len(late))
 

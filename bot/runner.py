@@ -11,12 +11,14 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
+from bot import profile
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import DEFAULT_ROOT, load_content
 from bot.db import migrate
 from bot.db.session import Database
 from bot.deps import Deps
+from bot.health import HealthServer, Readiness
 from bot.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 async def prepare(settings: Settings) -> Deps:
     """Everything that must hold before the first update: content valid, schema at head."""
     content = load_content(settings.content_dir or DEFAULT_ROOT)
+    profile.load(settings.content_dir or DEFAULT_ROOT)  # a bad profile.yaml stops start-up too
     db = Database(settings.database_url)
     await migrate.upgrade(db.engine)
     return Deps(settings=settings, db=db, content=content)
@@ -34,12 +37,31 @@ async def serve(settings: Settings) -> int:
     assert settings.bot_token is not None
     token = settings.bot_token.get_secret_value()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    setup_logging(settings.log_level, secrets=(token, secret))
+    setup_logging(
+        settings.log_level,
+        secrets=(token, secret),
+        fmt=settings.log_format,
+        replica=settings.replica_id,
+    )
     deps = await prepare(settings)
     app = build_application(deps, token)
+    readiness = Readiness(
+        deps.db,
+        mode="webhook" if settings.webhook_url else "polling",
+        updater_running=lambda: app.updater is not None and app.updater.running,
+    )
+    health = None
+    if settings.health_port is not None:
+        health = HealthServer(readiness, settings.health_listen, settings.health_port)
+        try:
+            health.start()
+        except OSError as err:
+            log.error("Cannot listen on HEALTH_PORT %s: %s", settings.health_port, err.strerror)
+            await deps.db.dispose()
+            return 2
 
     try:
-        await _run(app, settings, secret)
+        await _run(app, settings, secret, readiness)
     except InvalidToken:
         log.error("Telegram refused the token: check BOT_TOKEN (from @BotFather).")
         return 2
@@ -47,12 +69,19 @@ async def serve(settings: Settings) -> int:
         log.error("Cannot reach the Bot API at %s: %s", settings.base_url, err.message)
         return 1
     finally:
+        if health is not None:
+            await health.stop()
         await deps.db.dispose()
     log.info("Stopped cleanly")
     return 0
 
 
-async def _run(app: Application, settings: Settings, secret: str) -> None:  # type: ignore[type-arg]
+async def _run(
+    app: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    secret: str,
+    readiness: Readiness,
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -78,7 +107,9 @@ async def _run(app: Application, settings: Settings, secret: str) -> None:  # ty
         else:
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=10)
             log.info("Long polling started")
+        readiness.receiving = True
         await stop.wait()
+        readiness.stopping = True
         log.info("Stopping")
         await app.updater.stop()
         await app.stop()

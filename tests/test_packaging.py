@@ -79,3 +79,51 @@ def test_env_example_lists_every_setting() -> None:
     example = (ROOT / ".env.example").read_text()
     for name in Settings.model_fields:
         assert re.search(rf"^{name.upper()}=", example, re.M), name
+
+
+def test_image_healthcheck_asks_readiness_on_the_health_port() -> None:
+    _build, runtime = stages()
+    assert re.search(r"HEALTH_PORT=8080", runtime)
+    assert re.search(r'^\s+CMD \["python", "-m", "bot", "healthcheck"\]', runtime, re.M)
+    assert re.search(r"^HEALTHCHECK ", runtime, re.M)
+    assert re.search(r"^EXPOSE .*8080", runtime, re.M)
+
+
+def test_compose_checks_health_and_shows_the_webhook_behind_a_proxy() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    bot, proxy = compose["services"]["bot"], compose["services"]["proxy"]
+    assert bot["healthcheck"]["test"] == ["CMD", "python", "-m", "bot", "healthcheck"]
+    assert bot["environment"]["HEALTH_PORT"] != bot["environment"]["WEBHOOK_PORT"]
+    assert "bot:" + bot["environment"]["WEBHOOK_PORT"] in proxy["command"]
+    assert proxy["profiles"] == ["webhook"] and "443:443" in proxy["ports"]
+    assert proxy["depends_on"]["bot"]["condition"] == "service_healthy"
+
+
+def test_kubernetes_example_probes_the_health_port_and_keeps_the_token_secret() -> None:
+    docs = list(yaml.safe_load_all((ROOT / "deploy" / "kubernetes.yaml").read_text()))
+    by_kind = {d["kind"]: d for d in docs}
+    assert set(by_kind) == {"Secret", "Deployment", "Service"}
+    deployment = by_kind["Deployment"]["spec"]
+    assert deployment["replicas"] > 1
+    pod = deployment["template"]["spec"]
+    assert pod["terminationGracePeriodSeconds"] >= 15
+    [container] = pod["containers"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports["health"] == int(env["HEALTH_PORT"]) and ports["webhook"] == int(
+        env["WEBHOOK_PORT"]
+    )
+    assert env["WEBHOOK_URL"].startswith("https://")  # several replicas: webhook, not polling
+    assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "health"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "health"}
+    assert container["startupProbe"]["httpGet"]["path"] == "/livez"
+    secret = by_kind["Secret"]
+    assert "BOT_TOKEN" in secret["stringData"] and "BOT_TOKEN" not in env
+    assert container["envFrom"] == [{"secretRef": {"name": secret["metadata"]["name"]}}]
+    service = by_kind["Service"]["spec"]
+    assert service["selector"] == deployment["selector"]["matchLabels"]
+    assert {p["targetPort"] for p in service["ports"]} == {"webhook", "health"}
+    from bot.config import Settings
+
+    for name in env:
+        assert name.lower() in Settings.model_fields, name

@@ -258,3 +258,14 @@ def next_occurrence(after_utc: datetime, days: frozenset[int], at: time, tz: tzi
             if candidate > after_utc:
                 return candidate
     raise AssertionError("unreachable: a training day occurs within any 8 days")
+
+
+def same_clock(a: str, b: str, year: int) -> bool:
+    """Two zone names that show the same local time all year ("UTC" and "Etc/GMT"), so a
+    choice between them would be no choice. Unknown names are never the same."""
+    try:
+        za, zb = zone(a), zone(b)
+    except ValueError:
+        return False
+    samples = [datetime(year, month, 15, 12, tzinfo=UTC) for month in range(1, 13)]
+    return all(s.astimezone(za).utcoffset() == s.astimezone(zb).utcoffset() for s in samples)

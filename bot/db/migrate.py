@@ -11,16 +11,15 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot import paths
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
-VERSIONS = ROOT / "migrations" / "versions"
 # An arbitrary constant: replicas starting together take turns on PostgreSQL.
 MIGRATION_LOCK = 7_240_318
 
@@ -28,11 +27,11 @@ _REVISION = re.compile(r"^revision(?:\s*:[^=]+)?=\s*[\"']([^\"']+)[\"']", re.M)
 _DOWN = re.compile(r"^down_revision(?:\s*:[^=]+)?=\s*(.+)$", re.M)
 
 
-def script_heads(folder: Path = VERSIONS) -> frozenset[str]:
+def script_heads(folder: Path | None = None) -> frozenset[str]:
     """The newest revisions (those no other migration builds on), read from the files."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in folder.glob("*.py"):
+    for path in (folder or paths.MIGRATIONS / "versions").glob("*.py"):
         source = path.read_text(encoding="utf-8")
         found = _REVISION.search(source)
         if found:
@@ -43,23 +42,36 @@ def script_heads(folder: Path = VERSIONS) -> frozenset[str]:
     return frozenset(revisions - parents)
 
 
+def heads() -> frozenset[str]:
+    """The revisions a database at head carries (read from the migration scripts)."""
+    return script_heads()
+
+
+async def current(engine: AsyncEngine) -> frozenset[str]:
+    """The revisions the database carries now; empty when it was never migrated."""
+
+    def read(connection: Connection) -> frozenset[str]:
+        if not inspect(connection).has_table("alembic_version"):
+            return frozenset()
+        rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+        return frozenset(str(r[0]) for r in rows)
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(read)
+
+
 async def at_head(engine: AsyncEngine) -> bool:
-    """Whether the database already carries every head revision (False when it has no schema)."""
-    heads = script_heads()
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
-            stored = {str(r[0]) for r in rows}
-    except DBAPIError:
-        return False
-    return bool(heads) and stored == set(heads)
+    """Whether the database already carries every head revision."""
+    wanted = heads()
+    return bool(wanted) and await current(engine) == wanted
 
 
 def alembic_config(url: str) -> Config:
     from alembic.config import Config
 
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg = Config()  # no alembic.ini: an installed package has none, and nothing here needs it
+    cfg.set_main_option("script_location", str(paths.MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot import metrics
 from bot.db.repo import Repo
 
 
@@ -43,6 +44,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        metrics.watch_engine(self.engine)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.error import TelegramError
 
 from bot import render
 from bot.callbacks import Press, cb
 from bot.coach.days import days_field
-from bot.coach.schedule import RemindSpec, format_days, parse_remind
+from bot.coach.schedule import RemindSpec, format_days, parse_remind, same_clock
 from bot.coach.timezones import ZoneFound, resolve_zone
 from bot.coach.types import TRACKS
 from bot.coaching import training_days
@@ -21,6 +23,8 @@ from bot.handlers import reminders as reminder_handlers
 from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
 from bot.reminders import INDEFINITE, reschedule
 from bot.render import onboarding as msgs
+
+log = logging.getLogger(__name__)
 
 STEPS = ("track", "days", "time", "zone")
 DAY_PRESETS = (
@@ -38,24 +42,27 @@ STEP_OF_ACTION = {"ot": "track", "od": "days", "om": "time", "oz": "zone"}
 
 
 def _skip_row() -> list[tuple[str, str]]:
-    return [("Skip", cb("os"))]
+    return [(msgs.SKIP, cb("os"))]
 
 
 def step_prompt(step: str, user: User, content: Content) -> tuple[str, render.Keyboard]:
     if step == "track":
-        rows = [[(t.button, cb("ot", t.id))] for t in content.tracks.values()]
-        return msgs.ask_track(), render.keyboard([*rows, _skip_row()])
+        tracks = content.tracks.values()
+        rows = [[(t.button, cb("ot", t.id))] for t in tracks]
+        text = msgs.ask_track([(t.button, t.summary) for t in tracks])
+        return text, render.keyboard([*rows, _skip_row()])
     if step == "days":
         rows = [[(label, cb("od", digits))] for label, digits in DAY_PRESETS]
         return msgs.ask_days(), render.keyboard([*rows, _skip_row()])
     if step == "time":
         row = [(label, cb("om", value)) for label, value in TIME_PRESETS]
         return msgs.ask_time(), render.keyboard(
-            [row, [("No reminders", cb("om", "off"))], _skip_row()]
+            [row, [(msgs.NO_REMINDERS, cb("om", "off"))], _skip_row()]
         )
-    return msgs.ask_zone(user.timezone), render.keyboard(
-        [[(f"Keep {user.timezone}", cb("os"))], [("UTC", cb("oz", "UTC"))]]
-    )
+    rows = [[(msgs.keep_zone(user.timezone), cb("os"))]]
+    if not same_clock(user.timezone, "UTC", datetime.now(UTC).year):
+        rows.append([("UTC", cb("oz", "UTC"))])
+    return msgs.ask_zone(user.timezone), render.keyboard(rows)
 
 
 # --- /start ----------------------------------------------------------------------------------
@@ -153,11 +160,41 @@ async def on_onboarding_button(update: Update, context: Context, press: Press) -
         if press.action != "os" and STEP_OF_ACTION.get(press.action) != convo.step:
             await say(update, context, render.stale_button())
             return
+        label = _answer_label(deps.content, user, convo.step, press)
         if press.action != "os" and _apply(user, press.action, ":".join(press.args)) is None:
             await say(update, context, render.stale_button())
             return
-        await clear_buttons(update)
+        await _echo_answer(update, label)
         await _advance(update, context, repo, user, convo.step)
+
+
+async def _echo_answer(update: Update, label: str) -> None:
+    """Show the pressed answer under its question and take the buttons away. Best effort:
+    the choice is already applied, so a Telegram hiccup here must not stop the next step."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return
+    try:
+        await query.edit_message_text(
+            msgs.answered(query.message.text_html, label), reply_markup=None
+        )
+    except TelegramError as exc:
+        log.warning("Could not show the answer under a pressed question: %r", exc)
+        await clear_buttons(update)
+
+
+def _answer_label(content: Content, user: User, step: str, press: Press) -> str:
+    """The label of the button pressed, from its payload (the message may not carry it)."""
+    value = ":".join(press.args)
+    if press.action == "os":
+        return msgs.keep_zone(user.timezone) if step == "zone" else msgs.SKIP
+    if press.action == "ot" and value in content.tracks:
+        return content.tracks[value].button
+    labels = {
+        "od": dict((digits, label) for label, digits in DAY_PRESETS),
+        "om": {"off": msgs.NO_REMINDERS} | dict((v, label) for label, v in TIME_PRESETS),
+    }
+    return labels.get(press.action, {}).get(value, value)
 
 
 def _typed_track(content: Content, text: str) -> str | None:

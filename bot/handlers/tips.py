@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from bot import render
-from bot.callbacks import Press, cb
+from bot.callbacks import Press
 from bot.coach.schedule import format_days
 from bot.coaching import (
     catch_up_plan,
@@ -17,7 +17,7 @@ from bot.coaching import (
     training_days,
     week_target,
 )
-from bot.content import Content, Tip
+from bot.content import Tip
 from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say
 from bot.render import tips as msgs
@@ -30,12 +30,6 @@ def remember(user: User, tip: Tip) -> None:
     """Keep the last few tips shown, newest first, so bare /tip rotates."""
     recent = [t for t in user.recent_tips.split(",") if t and t != tip.id]
     user.recent_tips = ",".join([tip.id, *recent][:RECENT_TIPS])
-
-
-def topic_buttons(content: Content) -> render.Keyboard:
-    topics = content.topics()
-    buttons = [(t.title, cb("tp", t.id)) for t in topics]
-    return render.keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 async def tip_command(update: Update, context: Context) -> None:
@@ -54,16 +48,23 @@ async def tip_command(update: Update, context: Context) -> None:
         if found.best is not None:
             remember(user, found.best)
             await repo.commit()
-            await say(update, context, found.best.html)
+            markup = msgs.related_buttons(found.related) if found.related else None
+            await say(update, context, found.best.html, markup)
         elif found.choices:
-            markup = render.keyboard([[(t.title, cb("tp", t.id))] for t in found.choices])
-            await say(update, context, msgs.choose(query), markup)
+            await say(update, context, msgs.choose(query), msgs.tip_buttons(found.choices))
+        elif found.near:
+            markup = msgs.tip_buttons(found.near, all_topics=True)
+            await say(update, context, msgs.closest(query), markup)
         else:
-            await say(update, context, msgs.no_match(query), topic_buttons(deps.content))
+            markup = msgs.tip_buttons(deps.content.starters(), all_topics=True)
+            await say(update, context, msgs.no_match(query), markup)
 
 
 async def on_tip_button(update: Update, context: Context, press: Press) -> None:
     deps = get_deps(context)
+    if press.args == (msgs.ALL_TOPICS,):
+        await say(update, context, msgs.all_topics(deps.content.topics_html()))
+        return
     tip = deps.content.tips.get(press.args[0]) if press.args else None
     if tip is None:
         await say(update, context, render.stale_button())

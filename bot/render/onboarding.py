@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.coach.types import WeekTarget
 from bot.render import e, target_range
 
@@ -11,7 +13,7 @@ def welcome(first_name: str) -> str:
     return (
         f"Hi {name}! I'm your backward-running coach: an 8-week plan, reminders on your "
         "training days, and tips when you need them.\n\n"
-        "Four quick questions (each can be skipped). First: which plan suits you?"
+        "Four quick questions, each one skippable."
     )
 
 
@@ -86,5 +88,21 @@ def changed(what: str) -> str:
     return f"Saved: {e(what)}."
 
 
-def ask_track() -> str:
-    return "Which plan suits you?"
+def ask_track(tracks: Sequence[tuple[str, str]]) -> str:
+    """The question once, then each track's button label with its one-line summary."""
+    lines = [f"• <b>{e(button)}</b>: {e(summary)}" for button, summary in tracks]
+    return "<b>Which plan suits you?</b>\n" + "\n".join(lines)
+
+
+SKIP = "Skip"  # the label of every step's skip button
+NO_REMINDERS = "No reminders"
+
+
+def answered(question_html: str, label: str) -> str:
+    """A question whose button was pressed keeps its text and shows the answer under it."""
+    shown = "Skipped" if label == SKIP else label
+    return f"{question_html}\n\n👉 <i>{e(shown)}</i>"
+
+
+def keep_zone(current: str) -> str:
+    return f"Keep {current}"

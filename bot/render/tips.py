@@ -4,19 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.callbacks import cb
 from bot.coach.types import WeekTarget
-from bot.render import e, target_range
+from bot.content import Tip
+from bot.render import Keyboard, e, keyboard, target_range
+
+ALL_TOPICS = "*"  # the tip button argument that lists every topic
 
 
 def no_match(query: str) -> str:
     return (
-        f"I don't have a tip on “{e(query[:80])}”. Here's what I can help with; "
-        "tap a topic or try other words (like <code>/tip heels</code>)."
+        f"I don't have a tip on “{e(query[:80])}”. Most people start with one of these; "
+        "or try other words (like <code>/tip heels</code>)."
     )
+
+
+def closest(query: str) -> str:
+    return f"Nothing on “{e(query[:80])}” exactly. The closest I have:"
 
 
 def choose(query: str) -> str:
     return f"A few tips could fit “{e(query[:80])}”. Which one?"
+
+
+def all_topics(listing_html: str) -> str:
+    return (
+        "<b>Every topic</b> (tap a command, or type <code>/tip</code> and a few words)\n\n"
+        + listing_html
+    )
+
+
+def tip_buttons(tips: Sequence[Tip], *, all_topics: bool = False) -> Keyboard:
+    """One tip per row, titles in full; optionally a last row that lists every topic."""
+    rows = [[(tip.title, cb("tp", tip.id))] for tip in tips]
+    if all_topics:
+        rows.append([("📚 All topics", cb("tp", ALL_TOPICS))])
+    return keyboard(rows)
+
+
+def related_buttons(tips: Sequence[Tip]) -> Keyboard:
+    """After the stop signs: the tips on the body part that hurts."""
+    return keyboard([[(f"More: {tip.title}", cb("tp", tip.id))] for tip in tips])
 
 
 def plan(

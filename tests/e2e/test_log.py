@@ -218,6 +218,9 @@ async def test_tips_match_the_words_used(bot: Harness) -> None:
         "went too fast": "Too fast, too soon",
         "on uneven ground": "Running in the wrong place",
         "dodging traffic": "Running in the wrong place",
+        "in the dark by the river": "Dusk and the dark",
+        "with my headphones in": "Headphones: leave them out",
+        "up the hill by the park": "Hills and inclines",
     }
     for words, title in cases.items():
         reply = await log(bot, f"80s {words}")

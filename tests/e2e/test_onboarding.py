@@ -129,3 +129,53 @@ async def test_returning_user_is_greeted_and_onboarding_is_not_repeated(bot: Har
     [again] = await bot.say("/start")
     assert "Welcome back" in again.text
     assert (await user_row(bot)).track == "team"
+
+
+async def test_the_track_question_is_asked_once_with_each_plan_summarised(bot: Harness) -> None:
+    [hello] = await bot.say("/start")
+    assert hello.text.lower().count("which plan") == 1
+    content = bot.deps.content
+    for track in content.tracks.values():
+        assert f"{track.button}: {track.summary}" in hello.text
+    assert hello.button_texts() == [*(t.button for t in content.tracks.values()), "Skip"]
+
+
+async def test_a_pressed_answer_is_echoed_under_its_question(bot: Harness) -> None:
+    [hello] = await bot.say("/start")
+    [days] = await bot.press(hello, "Runner")
+    assert "Which plan suits you?" in hello.text and hello.text.endswith("👉 Runner")
+    assert hello.buttons() == []
+    [time_q] = await bot.press(days, "Tue · Thu · Sat")
+    assert days.text.endswith("👉 Tue · Thu · Sat")
+    [zone_q] = await bot.press(time_q, "Skip")
+    assert time_q.text.endswith("👉 Skipped")
+    [done] = await bot.press(zone_q, "Keep UTC")
+    assert zone_q.text.endswith("👉 Keep UTC")
+    assert "All set" in done.text and "Runner plan" in done.text
+
+
+async def test_the_zone_step_never_offers_two_buttons_for_one_clock(bot: Harness) -> None:
+    [step] = await bot.say("/start")
+    for _ in range(3):
+        [step] = await bot.press(step, "Skip")
+    assert step.button_texts() == ["Keep UTC"]
+    [done] = await bot.say("berlin")
+    assert "Europe/Berlin" in done.text
+    [settings] = await bot.say("/settings")
+    [ask] = await bot.press(settings, "Time zone")
+    assert ask.button_texts() == ["Keep Europe/Berlin", "UTC"]
+    [settings] = await bot.press(ask, "UTC")
+    assert ask.text.endswith("👉 UTC")
+    assert (await user_row(bot)).timezone == "UTC"
+
+
+async def test_settings_plan_question_summarises_the_tracks_and_echoes(bot: Harness) -> None:
+    [step] = await bot.say("/start")
+    await skip_every_step(bot, step)
+    [settings] = await bot.say("/settings")
+    [ask] = await bot.press(settings, "Plan")
+    assert ask.text.lower().count("which plan") == 1
+    assert "Team sports: " in ask.text and "General fitness: " in ask.text
+    [settings] = await bot.press(ask, "Team sports")
+    assert ask.text.endswith("👉 Team sports")
+    assert "Team sports plan" in settings.text

@@ -41,6 +41,9 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_UPLOAD = 50 * 1024 * 1024
+MAX_DESCRIPTION = 512
+MAX_SHORT_DESC = 120
+_LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
@@ -317,6 +320,9 @@ class FakeBotAPI:
         self.chats: dict[int, JSON] = {}
         self.users: dict[int, JSON] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
+        # language_code ("" for everyone without a dedicated one) -> text
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
         self._messages: dict[int, dict[int, SentMessage]] = {}
         self._message_ids: dict[int, int] = {}
         self._last_update_id = 10_000
@@ -347,6 +353,10 @@ class FakeBotAPI:
             ("setMyCommands", self._set_my_commands),
             ("getMyCommands", self._get_my_commands),
             ("deleteMyCommands", self._delete_my_commands),
+            ("setMyDescription", self._set_my_description),
+            ("getMyDescription", self._get_my_description),
+            ("setMyShortDescription", self._set_my_short_description),
+            ("getMyShortDescription", self._get_my_short_description),
             ("sendMessage", self._send_message),
             ("editMessageText", self._edit_message_text),
             ("editMessageCaption", self._edit_message_caption),
@@ -1266,6 +1276,25 @@ class FakeBotAPI:
         self._commands.pop(key, None)
         return True
 
+    async def _set_my_description(self, params: JSON, request: Request, http: web.Request) -> bool:
+        _set_profile_text(self.descriptions, params, "description", MAX_DESCRIPTION)
+        return True
+
+    async def _get_my_description(self, params: JSON, request: Request, http: web.Request) -> JSON:
+        text = _profile_text(self.descriptions, params)
+        return {"description": text}
+
+    async def _set_my_short_description(
+        self, params: JSON, request: Request, http: web.Request
+    ) -> bool:
+        _set_profile_text(self.short_descriptions, params, "short_description", MAX_SHORT_DESC)
+        return True
+
+    async def _get_my_short_description(
+        self, params: JSON, request: Request, http: web.Request
+    ) -> JSON:
+        return {"short_description": _profile_text(self.short_descriptions, params)}
+
     async def _send_message(self, params: JSON, request: Request, http: web.Request) -> JSON:
         chat = self._chat(params)
         text, entities, parse_mode = self._format(params.get("text"), params, caption=False)
@@ -1494,6 +1523,34 @@ async def _client_gone(http: web.Request, grace: float = 0.2) -> bool:
 
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _language(params: JSON) -> str:
+    code = params.get("language_code")
+    code = "" if code is None else str(code)
+    if code and not _LANGUAGE_RE.match(code):
+        raise _bad("Bad Request: LANGUAGE_CODE_INVALID")
+    return code
+
+
+def _set_profile_text(store: dict[str, str], params: JSON, key: str, limit: int) -> None:
+    """setMyDescription / setMyShortDescription: 0-limit characters; empty removes the text
+    dedicated to that language (the default one applies again)."""
+    language = _language(params)
+    value = params.get(key)
+    text = "" if value is None else str(value).strip()
+    if utf16_len(text) > limit:
+        raise _bad(f"Bad Request: {key.upper()}_INVALID")
+    if text:
+        store[language] = text
+    else:
+        store.pop(language, None)
+
+
+def _profile_text(store: dict[str, str], params: JSON) -> str:
+    """The text for a language: its own, else the default one, else empty (like Telegram)."""
+    language = _language(params)
+    return store.get(language, store.get("", ""))
 
 
 def _status_description(status: int) -> str:

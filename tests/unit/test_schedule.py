@@ -350,3 +350,14 @@ def test_dispatcher_style_now_from_clock() -> None:
     with time_machine.travel(datetime(2026, 10, 23, 7, 31, tzinfo=timezone(timedelta(hours=2)))):
         now = datetime.now(UTC)
         assert next_occurrence(now, MWF, time(7, 30), tz) == utc(2026, 10, 26, 6, 30)
+
+
+def test_same_clock_tells_zones_apart_only_when_their_time_differs() -> None:
+    from bot.coach.schedule import same_clock
+
+    assert same_clock("UTC", "UTC", 2026)
+    assert same_clock("Etc/GMT", "UTC", 2026)
+    assert same_clock("UTC+00:00", "UTC", 2026)
+    assert not same_clock("Europe/London", "UTC", 2026)  # British Summer Time
+    assert same_clock("UTC+05:30", "Asia/Kolkata", 2026)  # India keeps one offset
+    assert not same_clock("Not/AZone", "UTC", 2026)
