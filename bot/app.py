@@ -122,7 +122,8 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
 def register_buttons() -> None:
     """Button actions (see bot/callbacks.py) and the handler each one reaches."""
     buttons.register(log.on_undo_button, "un")
-    buttons.register(log.on_edit_button, "ed", "eD", "eF", "es", "ef")
+    buttons.register(log.on_edit_button, "ed", "eD", "eF", "eY", "eN", "eP", "es", "ef", "ey", "ep")
+    buttons.register(log.on_question_button, "aq")
     buttons.register(log.on_guided_button, "gd", "gf", "gn")
     buttons.register(log.on_offer_button, "ol", "on")
     buttons.register(reminder_handlers.on_zone_button, "tz")

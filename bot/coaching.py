@@ -14,7 +14,16 @@ from bot.coach import plan
 from bot.coach.days import parse_days_field
 from bot.coach.feedback import Feedback, TipRef, coach_feedback
 from bot.coach.schedule import zone
-from bot.coach.types import Feeling, LogDraft, SessionFact, WeekTarget
+from bot.coach.sessions import (
+    Block,
+    Direction,
+    Mode,
+    Part,
+    blocks_from_data,
+    blocks_to_data,
+    totals,
+)
+from bot.coach.types import NOTE_CODES, Feeling, LogDraft, Note, SessionFact, WeekTarget
 from bot.content import Content
 from bot.db.models import PlanChange, User, Workout
 from bot.db.repo import Repo
@@ -54,6 +63,23 @@ def today_target(content: Content, user: User, today: date) -> WeekTarget | None
     )
 
 
+def next_training_day(content: Content, user: User, today: date) -> date | None:
+    """The first day after today with a workout, within a week."""
+    for ahead in range(1, 8):
+        day = today + timedelta(days=ahead)
+        if today_target(content, user, day) is not None:
+            return day
+    return None
+
+
+def target_draft(target: WeekTarget, text: str) -> LogDraft:
+    """Today's target as a session ("Done" on a reminder, "did it" in chat): its lower end."""
+    modes = [p.mode for b in target.blocks for p in b.parts if p.backward]
+    mode = modes[0] if modes else Mode.RUN
+    part = Part(Direction.BACKWARD, mode, seconds=float(target.min_s))
+    return LogDraft(text=text, duration_s=target.min_s, mode=mode.value, blocks=(Block((part,)),))
+
+
 def fact(w: Workout) -> SessionFact:
     return SessionFact(
         local_date=w.local_date,
@@ -61,7 +87,35 @@ def fact(w: Workout) -> SessionFact:
         distance_m=w.distance_m,
         pain=w.pain,
         feeling=Feeling(w.feeling) if w.feeling else None,
+        reps=w.reps,
+        mode=w.mode,
+        forward_s=w.forward_s,
+        forward_m=w.forward_m,
     )
+
+
+def workout_blocks(w: Workout) -> tuple[Block, ...]:
+    return blocks_from_data(w.blocks)
+
+
+def workout_notes(w: Workout) -> tuple[Note, ...]:
+    """Stored note codes; anything that isn't a list of strings is left out."""
+    raw = w.notes if isinstance(w.notes, list) else []
+    return tuple(
+        tuple(str(x) for x in n) for n in raw if isinstance(n, list) and n and n[0] in NOTE_CODES
+    )
+
+
+def set_blocks(w: Workout, blocks: tuple[Block, ...]) -> None:
+    """Store a session's parts and the totals that follow from them."""
+    sums = totals(blocks)
+    w.blocks = blocks_to_data(blocks)
+    w.duration_s = round(sums.backward_s) or None
+    w.distance_m = round(sums.backward_m, 1) or None
+    w.forward_s = round(sums.forward_s) or None
+    w.forward_m = round(sums.forward_m, 1) or None
+    w.reps = sums.reps
+    w.mode = sums.mode
 
 
 def paused_through(user: User, day: date) -> bool:
@@ -151,8 +205,9 @@ async def record_session(
     """Store one session and work out what the coach says about it, in one unit of work."""
     today = local_now(user, now).date()
     await catch_up_plan(repo, content, user, today)
-    monday = plan.week_starting(today)
-    week_rows = await repo.workouts_between(user.id, monday, today)
+    day = today - timedelta(days=max(0, draft.days_ago))  # the day it happened
+    monday = plan.week_starting(day)  # a session from last week is judged in last week
+    week_rows = await repo.workouts_between(user.id, monday, min(today, monday + timedelta(6)))
     last_rows = await repo.workouts_between(
         user.id, monday - timedelta(days=7), monday - timedelta(days=1)
     )
@@ -166,7 +221,7 @@ async def record_session(
     feedback = coach_feedback(
         draft,
         target=target,
-        training_day=today_target(content, user, today) is not None,
+        training_day=today_target(content, user, day) is not None,
         week_before=[fact(r) for r in week_rows],
         last_week_backward_s=last_s,
         history_before=[fact(r) for r in history],
@@ -176,14 +231,20 @@ async def record_session(
     workout = Workout(
         user_id=user.id,
         logged_at=now,
-        local_date=today,
+        local_date=day,
         duration_s=draft.duration_s,
         distance_m=draft.distance_m,
+        forward_s=draft.forward_s,
+        forward_m=draft.forward_m,
+        reps=draft.reps,
+        mode=draft.mode,
+        blocks=blocks_to_data(draft.blocks),
         feeling=draft.feeling.value if draft.feeling else None,
         pain=draft.pain,
         body_parts=";".join(draft.body_parts),
+        sore=";".join(draft.sore_parts),
         red_flags=";".join(draft.red_flags),
-        notes=draft.notes[:1000],
+        notes=[list(n) for n in draft.notes],
         text=draft.text,
         plan_week=user.plan_week,
         plan_day=len(week_rows) + 1,

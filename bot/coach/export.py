@@ -21,18 +21,23 @@ from decimal import Decimal
 
 from bot.coach.types import Feeling
 
+# The columns the product promises (PRODUCT.md), in this order. duration_s and distance_m
+# are the backward totals; forward work has its own columns and is never counted in them.
 EXPORT_COLUMNS: tuple[str, ...] = (
     "logged_at",
     "local_date",
     "duration_s",
     "distance_m",
+    "forward_s",
+    "forward_m",
+    "reps",
+    "mode",
     "feeling",
     "pain",
     "body_parts",
+    "sore",
     "notes",
     "text",
-    "plan_week",
-    "source",
 )
 
 
@@ -41,16 +46,19 @@ class ExportRow:
     """One stored session as the export sees it."""
 
     logged_at: datetime  # timezone-aware
-    local_date: date
-    duration_s: int | None
-    distance_m: float | None
+    local_date: date  # the day the session happened
+    duration_s: int | None  # backward
+    distance_m: float | None  # backward
     feeling: Feeling | None
     pain: bool
     body_parts: tuple[str, ...]
-    notes: str
+    notes: str  # the note codes in words (the caller renders them)
     text: str
-    plan_week: int | None
-    source: str
+    forward_s: int | None = None
+    forward_m: float | None = None
+    reps: int | None = None
+    mode: str | None = None
+    sore: tuple[str, ...] = ()
 
 
 def format_logged_at(value: datetime) -> str:
@@ -80,13 +88,16 @@ def row_values(row: ExportRow) -> tuple[str, ...]:
         row.local_date.isoformat(),
         _optional_int(row.duration_s),
         format_distance(row.distance_m),
+        _optional_int(row.forward_s),
+        format_distance(row.forward_m),
+        _optional_int(row.reps),
+        row.mode or "",
         "" if row.feeling is None else Feeling(row.feeling).value,
         "true" if row.pain else "false",
         ";".join(row.body_parts),
+        ";".join(row.sore),
         row.notes,
         row.text,
-        _optional_int(row.plan_week),
-        row.source,
     )
 
 

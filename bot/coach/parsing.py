@@ -16,6 +16,11 @@ Rules worth knowing, each pinned by tests/unit/test_parsing_corpus.py:
 - Feeling: the last feeling word wins ("tough but good" -> good); emoji count only when no
   word does; "ok"/"fine"/"good" right after a body part ("knees fine") is a body status.
 - Pain/soreness words attach body parts in the same clause, nearest word first.
+- Which amounts are backward or forward, walked, run or sprinted, and which repeat together
+  is structure.py's job; the day is when.py's; misspelled vocabulary is fixed by typos.py
+  before any pattern runs. What can't be settled (no direction, "5m", a far-off day, only
+  forward work) becomes a question on the draft, answered through `answers`.
+- Notes are codes (types.Note), rendered by render/sessions.py.
 """
 
 from __future__ import annotations
@@ -23,11 +28,16 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import date
+from typing import Any, Literal
 
-from bot.coach.types import Feeling, LogDraft, ParseError, RedFlag
+from bot.coach.sessions import Direction, totals
+from bot.coach.structure import Piece, Reading, read_blocks
+from bot.coach.types import Feeling, LogDraft, Note, ParseError, Question, RedFlag
+from bot.coach.typos import correct
+from bot.coach.when import read_day
 
 MAX_TEXT = 500
 MAX_DURATION_S = 4 * 3600
@@ -128,7 +138,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     # "half a minute", "half an hour", "a half hour"
     (re.compile(rf"\b(?:a\s+)?half\s+(?:an?\s+)?(?P<u>{_UNIT_WORD})\b", _FLAGS), "0.5 \\g<u>"),
     (re.compile(r"\b(?:a\s+)?quarter\s+(?:of\s+)?(?:an?\s+)?hour\b", _FLAGS), "15 min"),
-    (re.compile(rf"\ba\s+couple\s+(?:of\s+)?(?P<u>{_UNIT_WORD})\b", _FLAGS), "2 \\g<u>"),
+    (re.compile(rf"\b(?:a\s+)?couple\s+(?:of\s+)?(?P<u>{_UNIT_WORD})\b", _FLAGS), "2 \\g<u>"),
+    (re.compile(rf"\ba\s+few\s+(?:more\s+)?(?P<u>{_UNIT_WORD})\b", _FLAGS), "3 \\g<u>"),
+    (re.compile(r"\ban?\s+(?P<u>laps?)\b", _FLAGS), "1 \\g<u>"),
+    (re.compile(r"\ba\s+dozen\b", _FLAGS), "12"),
     # "a minute", "an hour", "a mile"; not "a second" ("for a second I thought...")
     (
         re.compile(r"\ban?\s+(?P<u>hour|hr|minute|min|mile|km|kilomet(?:er|re))\b", _FLAGS),
@@ -155,10 +168,20 @@ def _fraction(match: re.Match[str]) -> str:
     return f"{value:g}"
 
 
+# speech-to-text: "two an a half minutes"
+_AN_A_HALF = re.compile(r"\ban\s+a\s+half\b", _FLAGS)
+_SLASH_FRACTION = re.compile(
+    r"(?<![0-9/])(?P<f>1/2|1/4|3/4)(?=\s*(?:an?\s+)?(?:hours?|hrs?|h\b|min|mile|km))", _FLAGS
+)
+_SLASH_VALUE = {"1/2": "0.5", "1/4": "0.25", "3/4": "0.75"}
+
+
 def _normalize(text: str) -> str:
     """Lower-case ASCII-ish text with number words as digits, so one set of patterns suffices."""
     text = _FRACTION.sub(_fraction, text)
     text = unicodedata.normalize("NFKC", text).lower().translate(_CHAR_MAP)
+    text = _AN_A_HALF.sub("and a half", correct(text))
+    text = _SLASH_FRACTION.sub(lambda m: _SLASH_VALUE[m["f"]], text)
     text = _LEADING_DOT.sub("0.", text)
     text = _TIMES_SIGN.sub("x", text)
     text = _NUMBER_WORD.sub(_number_word, text)
@@ -195,6 +218,9 @@ _DURATION = re.compile(
   | (?P<m>{_NUM}) \s* {_MIN} (?![a-z])                                # 3 min
     (?: \s* (?:and\s+)? (?P<ms>[0-9]{{1,2}}(?:\.[0-9]+)?) \s* {_SEC} (?![a-z])  # ... 30 s
       | (?P<msb>[0-9]{{2}}) {_END}                                      # ... "2min30"
+      | \s+ (?P<msc>[0-5][0-9]) {_END}                                  # ... "1 min 45"
+        (?!\s*(?:x\b|times|reps?|sets?|rounds?|laps?|goes|m\b|k\b|km|mi\b|yards?|metres?
+                |meters?|[a-z]*\s*(?:sprints|backpedals)))
     )?
   | (?P<mm>[0-9]{{1,2}}) \s* m \s* (?P<mms>[0-9]{{1,2}}) \s* {_SEC} (?![a-z])  # "1m30s"
   | (?P<s>{_NUM}) \s* {_SEC} (?![a-z])                                # 90 s
@@ -232,12 +258,27 @@ _CLOCK_TIME_BEFORE = re.compile(
     r"(?:\b(?:at|from|to|until|till|by|since|before|after)|@)\s*$", _FLAGS
 )
 _CLOCK_TIME_AFTER = re.compile(r"\s*(?:am|pm|a\.m|p\.m|o'?clock)\b", _FLAGS)
-_NOT_BACKWARD = r"(?:rest|recovery|recover|break|pause|warm[\s-]?up|cool[\s-]?down|forwards?)"
-_NOT_BACKWARD_AFTER = re.compile(
-    rf"\s*(?:of\s+)?(?:{_NOT_BACKWARD}|(?:walk|jog)(?:ing)?\s+(?:between|recovery)|between)\b",
+_REST = r"(?:rest|recovery|recover|break|pause)"
+_FORWARD_WORD = r"(?:warm[\s-]?up|cool[\s-]?down|forwards?|fwd)"
+_REST_AFTER = re.compile(
+    rf"\s*(?:of\s+)?(?:{_REST}|(?:walk|jog)(?:ing)?\s+(?:between|recovery)|between)\b",
     _FLAGS,
 )
-_NOT_BACKWARD_BEFORE = re.compile(rf"\b{_NOT_BACKWARD}\s*(?:of|:|=|-)?\s*$", _FLAGS)
+_REST_BEFORE = re.compile(rf"\b{_REST}\s*(?:of|:|=|-)?\s*$", _FLAGS)
+# "30 min bike", "10 min of core": other training, neither backward nor forward running
+_OTHER_SPORT_AFTER = re.compile(
+    r"\s*(?:of\s+)?(?:on\s+the\s+)?(?:bike|biking|cycl\w*|spin(?:ning)?|swim\w*|rowing|row"
+    r"|weights|yoga|core|stretch\w*|pilates|skipping|rope)\b",
+    _FLAGS,
+)
+_FORWARD_AFTER = re.compile(rf"\s*(?:of\s+)?(?:easy\s+)?{_FORWARD_WORD}\b", _FLAGS)
+_FORWARD_BEFORE = re.compile(rf"\b{_FORWARD_WORD}\s*(?:of|:|=|-)?\s*$", _FLAGS)
+# "3 laps", "2 laps of 200m": a track lap is 400 m unless the user says otherwise
+_LAPS = re.compile(
+    r"(?P<n>[0-9]{1,3})\s*laps?\b(?:\s+(?:of|around|round)\s+(?:an?\s+|the\s+)?(?P<len>[0-9]{2,4})\s*m\b)?",
+    _FLAGS,
+)
+LAP_M = 400.0
 _TOTAL_AFTER = re.compile(r"\s*(?:in\s+)?(?:total|overall|altogether)\b", _FLAGS)
 _TOTAL_BEFORE = re.compile(r"\b(?:total|overall)\s*(?:of|:|=|was|is)?\s*$", _FLAGS)
 _DIGITS = re.compile(r"[0-9]+")
@@ -263,6 +304,9 @@ class _Amount:
     total: bool = False  # explicitly the session total
     reps: int | None = None
     rep_s: int | None = None
+    forward: bool = False  # next to "forward", "warm-up", "cool-down"
+    tail: bool = False  # reps written after the amount: "30s x 6"
+    unit_value: float = 0.0  # one repetition
 
 
 def _number(text: str) -> float:
@@ -294,7 +338,7 @@ def _duration_seconds(match: re.Match[str]) -> float:
         minutes = _opt(match["hm"] or match["hmb"])
         return _number(match["h"]) * 3600 + minutes * 60 + _opt(match["hs"])
     if match["m"] is not None:
-        return _number(match["m"]) * 60 + _opt(match["ms"] or match["msb"])
+        return _number(match["m"]) * 60 + _opt(match["ms"] or match["msb"] or match["msc"])
     if match["mm"] is not None:
         return int(match["mm"]) * 60 + int(match["mms"])
     return _number(match["s"])
@@ -343,7 +387,14 @@ def _counts(text: str, start: int, single: _Single, end: int) -> bool:
         return False
     if single.clock and (_CLOCK_TIME_BEFORE.search(before) or _CLOCK_TIME_AFTER.match(text, end)):
         return False
-    return not (_NOT_BACKWARD_AFTER.match(text, end) or _NOT_BACKWARD_BEFORE.search(before))
+    if _OTHER_SPORT_AFTER.match(text, end):
+        return False
+    return not (_REST_AFTER.match(text, end) or _REST_BEFORE.search(before))
+
+
+def _forward(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 24) : start]
+    return bool(_FORWARD_AFTER.match(text, end) or _FORWARD_BEFORE.search(before))
 
 
 def _amount_at(text: str, pos: int) -> _Amount | None:
@@ -351,7 +402,12 @@ def _amount_at(text: str, pos: int) -> _Amount | None:
     start = pos - 1 if negative else pos
     reps: int | None = None
     single: _Single | None = None
-    if head := _INTERVAL_HEAD.match(text, pos):
+    from_tail = False
+    if laps := _LAPS.match(text, pos):
+        reps = int(laps["n"])
+        length = float(laps["len"]) if laps["len"] else LAP_M
+        single = _Single("distance", length, laps.end())
+    elif head := _INTERVAL_HEAD.match(text, pos):
         single = _single_at(text, head.end())
         reps = int(head["reps"]) if single else None
     if single is None:
@@ -360,9 +416,11 @@ def _amount_at(text: str, pos: int) -> _Amount | None:
             return None
         if tail := _INTERVAL_TAIL.match(text, single.end):
             reps = int(tail["reps"])
+            from_tail = True
             single = _Single(single.kind, single.value, tail.end(), single.clock)
     end = single.end
     value, rep_s = single.value, None
+    unit_value = 0.0 if reps == 0 else single.value
     if reps is not None and single.kind == "time":
         rep_value = _whole_seconds(single.value)
         rep_s = int(rep_value) if reps and math.isfinite(rep_value) else None
@@ -380,6 +438,9 @@ def _amount_at(text: str, pos: int) -> _Amount | None:
         total=bool(_TOTAL_AFTER.match(text, end) or _TOTAL_BEFORE.search(before)),
         reps=reps or None,
         rep_s=rep_s,
+        forward=_forward(text, start, end),
+        tail=from_tail,
+        unit_value=unit_value,
     )
 
 
@@ -404,48 +465,96 @@ class _Totals:
     distance_m: float | None
     reps: int | None
     rep_s: int | None
+    forward_s: int | None
+    forward_m: float | None
+    mode: str | None
+    reading: Reading
 
 
 def _fragment(text: str, amount: _Amount) -> str:
     return text[amount.start : amount.end].strip()
 
 
-def _sum(amounts: list[_Amount], kind: _Kind) -> float:
-    """Explicit totals ("3 min total") override the sum of the parts."""
-    of_kind = [a for a in amounts if a.kind == kind]
-    marked = [a for a in of_kind if a.total]
-    return sum(a.value for a in (marked or of_kind))
+def _rep_s(reading: Reading) -> int | None:
+    """The one repeated backward time, when every repeated backward part has the same."""
+    lengths = {p.seconds for b in reading.blocks if b.rounds > 1 for p in b.parts if p.backward}
+    if len(lengths) != 1:
+        return None
+    only = lengths.pop()
+    return round(only) if only else None
 
 
-def _reps(amounts: list[_Amount]) -> tuple[int | None, int | None]:
-    sets = [a for a in amounts if a.reps]
-    if not sets:
-        return None, None
-    rep_lengths = {a.rep_s for a in sets}
-    rep_s = rep_lengths.pop() if len(rep_lengths) == 1 else None
-    return sum(a.reps or 0 for a in sets), rep_s
-
-
-def _totals(text: str, amounts: list[_Amount]) -> _Totals | ParseError:
-    counted = [a for a in amounts if a.counts]
-    if not counted:
-        return ParseError("no_amount")
+def _check(text: str, counted: list[_Amount]) -> ParseError | None:
     negative = next((a for a in counted if a.negative), None)
     if negative is not None:
         return ParseError("not_positive", _fragment(text, negative))
-    seconds, metres = _sum(counted, "time"), _sum(counted, "distance")
-    if not math.isfinite(seconds) or seconds > MAX_DURATION_S:
-        worst = max((a for a in counted if a.kind == "time"), key=lambda a: a.value)
-        return ParseError("absurd", _fragment(text, worst))
-    if not math.isfinite(metres) or metres > MAX_DISTANCE_M:
-        worst = max((a for a in counted if a.kind == "distance"), key=lambda a: a.value)
+    for kind, limit in (("time", MAX_DURATION_S), ("distance", MAX_DISTANCE_M)):
+        of_kind = [a for a in counted if a.kind == kind]
+        if (
+            any(not math.isfinite(a.value) for a in of_kind)
+            or sum(a.value for a in of_kind) > limit * 2
+        ):
+            worst = max(of_kind, key=lambda a: a.value)
+            return ParseError("absurd", _fragment(text, worst))
+    return None
+
+
+def _totals(
+    text: str, words: str, amounts: list[_Amount], assume: Direction | None
+) -> _Totals | ParseError:
+    counted = [a for a in amounts if a.counts]
+    if not counted:
+        return ParseError("no_amount")
+    problem = _check(text, counted)
+    if problem is not None:
+        return problem
+    marked = {a.kind for a in counted if a.total}
+    pieces = [
+        Piece(
+            kind=a.kind,
+            value=a.unit_value,
+            start=a.start,
+            end=a.end,
+            role="forward" if a.forward else "back",
+            reps=a.reps,
+            total=a.total,
+            tail=a.tail,
+        )
+        for a in counted
+        if not (a.total and len([b for b in counted if b.kind == a.kind]) > 1)
+    ]
+    reading = read_blocks(words, pieces, assume)
+    sums = totals(reading.blocks)
+    seconds, metres = sums.backward_s, sums.backward_m
+    # An explicit total ("6x30s, 3 min total") is what the user says they did backward.
+    for kind in marked:
+        stated = sum(a.value for a in counted if a.total and a.kind == kind)
+        if kind == "time":
+            seconds = stated
+        else:
+            metres = stated
+    over_time = seconds > MAX_DURATION_S or sums.forward_s > MAX_DURATION_S
+    if over_time or metres > MAX_DISTANCE_M or sums.forward_m > MAX_DISTANCE_M:
+        kind = "time" if over_time else "distance"
+        worst = max((a for a in counted if a.kind == kind), key=lambda a: a.value)
         return ParseError("absurd", _fragment(text, worst))
     duration_s = round(seconds) or None
     distance_m = round(metres, 1) or None
-    if duration_s is None and distance_m is None:
+    forward_s = round(sums.forward_s) or None
+    forward_m = round(sums.forward_m, 1) or None
+    if duration_s is None and distance_m is None and forward_s is None and forward_m is None:
         return ParseError("not_positive", _fragment(text, counted[0]))
-    reps, rep_s = _reps(counted)
-    return _Totals(duration_s, distance_m, reps, rep_s)
+    reps = sums.reps
+    return _Totals(
+        duration_s,
+        distance_m,
+        reps,
+        _rep_s(reading) if reps else None,
+        forward_s,
+        forward_m,
+        sums.mode,
+        reading,
+    )
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -484,7 +593,8 @@ _RED_FLAGS: tuple[tuple[RedFlag, re.Pattern[str], bool], ...] = (
         "fall",
         re.compile(
             r"\b(?<!this\s)(?<!last\s)(?<!next\s)(?<!the\s)"
-            r"(?:fell|fall|falls|fallen|falling|tripped|took\s+a\s+tumble)\b(?!\s+asleep)",
+            r"(?:fell|fall|falls|fallen|falling|tripped|took\s+a\s+tumble)\b"
+            r"(?!\s+(?:asleep|for\b|in\s+love|behind|short|apart|through|into\s+(?:a\s+)?(?:rhythm|routine|place))|\s+off\s+(?:the\s+)?(?:wagon|plan))",
             _FLAGS,
         ),
         True,
@@ -501,7 +611,8 @@ _RED_FLAGS: tuple[tuple[RedFlag, re.Pattern[str], bool], ...] = (
     (
         "chest pain",
         re.compile(
-            r"\b(?:chest\s+(?:pains?|tight(?:ness)?|hurts?|hurting|pressure)"
+            r"\b(?:chest\s+(?:(?:felt|feels|was|is|got|went)\s+)?(?:pains?|tight(?:ness)?|hurts?"
+            r"|hurting|pressure)"
             r"|tight(?:ness)?\s+(?:in\s+(?:my\s+|the\s+)?)?chest|pains?\s+in\s+(?:my\s+|the\s+)?chest)\b",
             _FLAGS,
         ),
@@ -570,7 +681,11 @@ _NEGATED_AFTER = re.compile(
     r"\s*[:=-]?\s*(?:free|gone|none|nil|0(?:\s*/\s*10)?(?![0-9.,/]))\b|\s+(?:is|was|has)\s+gone\b",
     _FLAGS,
 )
-_NEAR_MISS_BEFORE = re.compile(r"\b(?:almost|nearly)\s*$", _FLAGS)
+_NEAR_MISS_BEFORE = re.compile(
+    r"\b(?:almost|nearly|scared\s+of|afraid\s+of|worried\s+about|fear\s+of|nervous\s+about"
+    r"|without|no|never|didn'?t|did\s+not|not)\s*$",
+    _FLAGS,
+)
 _PLURAL = {
     "knee": "knees",
     "ankle": "ankles",
@@ -631,7 +746,7 @@ def _red_flags(text: str, clause: tuple[int, int], health: _Health) -> list[_Con
     for flag, pattern, locates in _RED_FLAGS:
         for match in pattern.finditer(text, *clause):
             near_miss = flag == "fall" and _NEAR_MISS_BEFORE.search(
-                text[max(clause[0], match.start() - 12) : match.start()]
+                text[max(clause[0], match.start() - 16) : match.start()]
             )
             if near_miss or _negated(text, clause[0], match.start(), match.end()):
                 continue
@@ -714,6 +829,8 @@ _FEELING_WORDS: dict[str, str] = {
     "strong": "great",
     "loved it": "great",
     "love it": "great",
+    "love this": "great",
+    "loved this": "great",
     "brilliant": "great",
     "excellent": "great",
     "superb": "great",
@@ -786,7 +903,15 @@ _FALSE_FRIEND = {
     "good": re.compile(r"\s+(?:morning|evening|afternoon|night)\b", _FLAGS),
     "hard": re.compile(r"\s+(?:ground|surface|floor|pavement|concrete|track|road)\b", _FLAGS),
     "strong": re.compile(r"\s+(?:winds?|breeze|sun|headwind)\b", _FLAGS),
+    "ok": re.compile(r"'?d\b|'?ed\b", _FLAGS),  # "physio ok'd it"
 }
+# "easy" is a feeling when felt ("felt easy", "pretty easy", "..., easy"), not a pace ("easy 6k")
+_EASY_FELT_BEFORE = re.compile(
+    r"\b(?:felt|feel|feels|feeling|was|is|it's|its|pretty|so|very|too|quite|really|fairly|and"
+    r"|super|nice)\s+$",
+    _FLAGS,
+)
+_EASY_AT_END = re.compile(r"[^a-z0-9]*$", _FLAGS)
 _EMOJI_FEELING: dict[str, Feeling] = {
     **dict.fromkeys("💪🔥😀😃😄😁🤩🥳🙌🚀", Feeling.GREAT),
     **dict.fromkeys("👍🙂😊😌", Feeling.GOOD),
@@ -798,6 +923,10 @@ _EMOJI_FEELING: dict[str, Feeling] = {
 def _false_friend(text: str, match: re.Match[str]) -> bool:
     word = match["word"]
     check = _FALSE_FRIEND.get(word)
+    if word == "easy":
+        before = text[max(0, match.start("word") - 12) : match.start("word")]
+        felt = _EASY_FELT_BEFORE.search(before) or _EASY_AT_END.fullmatch(text, match.end())
+        return not felt
     if check is None:
         return False
     if word == "well":
@@ -847,19 +976,6 @@ _SURFACE = re.compile(
 _TRACK_IDIOM_BEFORE = re.compile(r"\b(?:back\s+on|off|keep|keeping|kept|lose|lost)\s+$", _FLAGS)
 _TRACK_IDIOM_AFTER = re.compile(r"\s+(?:of|for|to|my|it|this)\b", _FLAGS)
 _PLACES = frozenset({"park", "beach", "gym", "field"})
-_SURFACE_NOTE = {
-    "grass": "on grass",
-    "treadmill": "on a treadmill",
-    "track": "on a track",
-    "road": "on road",
-    "sand": "on sand",
-    "trail": "on a trail",
-    "hill": "on a hill",
-    "park": "in a park",
-    "beach": "on the beach",
-    "gym": "in the gym",
-    "field": "on a field",
-}
 
 
 def _surface(text: str) -> str | None:
@@ -878,20 +994,12 @@ def _surface(text: str) -> str | None:
     return place
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _soreness_notes(sore: list[tuple[str, str | None, bool]]) -> list[str]:
-    """'sore calves and quads', 'stiff back', or 'soreness' when no part was named."""
-    notes: list[str] = []
+def _soreness_notes(sore: list[tuple[str, str | None, bool]]) -> list[Note]:
+    """("sore", "calf", "quad"), ("stiff", "back"), or ("sore",) when no part was named."""
+    notes: list[Note] = []
     for label in dict.fromkeys(s[0] for s in sore):
-        names: dict[str, bool] = {}
-        for lbl, part, plural in sore:
-            if lbl == label and part is not None:
-                names[part] = names.get(part, False) or plural
-        words = [_PLURAL[p] if plural else p for p, plural in names.items()]
-        notes.append(f"{label} {_join(words)}" if words else _SORE_NOUN[label])
+        names = dict.fromkeys(p for lbl, p, _ in sore if lbl == label and p is not None)
+        notes.append((label, *names))
     return notes
 
 
@@ -902,29 +1010,85 @@ _QUESTION_START = re.compile(
     r"|would|will|is|are|am|do|does|may|might|any)\b",
     _FLAGS,
 )
+# "5m": five metres or five minutes? Small bare "m" amounts are asked about.
+_SMALL_M = re.compile(r"(?<![0-9.,x])(?P<n>[0-9]{1,2})\s*m(?![a-z0-9])(?!\s*[0-9])", _FLAGS)
+_SENTENCE_END = re.compile(r"[!?\n]+|\.(?![0-9])", _FLAGS)
+_TOLD = re.compile(
+    r"\b(?:maybe|about|roughly|around|approx\w*|probably|i\s+think|ish|did|done|went|ran|walked"
+    r"|managed|finished|just)\b",
+    _FLAGS,
+)
 
 
-def parse_log(text: str) -> LogDraft | ParseError:
-    """Read one free-text log; never raises, so any chat message can be tried."""
+def parse_log(
+    text: str, today: date | None = None, answers: Mapping[str, str] | None = None
+) -> LogDraft | ParseError:
+    """Read one free-text log; never raises, so any chat message can be tried.
+
+    `today` is the user's local date (for "on sunday"); `answers` are the user's replies to
+    the questions a first reading raised: {"direction": "backward" | "forward",
+    "unit": "min" | "m", "day": "<days ago>"}.
+    """
     raw = text.strip()
     if not raw:
         return ParseError("empty")
     if len(raw) > MAX_TEXT:
         return ParseError("too_long", str(len(raw)))
+    answers = answers or {}
     norm = _normalize(raw)
+    questions: list[Question] = []
+    small_m = _small_metres(norm)
+    if small_m and answers.get("unit") == "min":
+        norm = _SMALL_M.sub(lambda m: f"{m['n']} min", norm)
+    elif small_m and answers.get("unit") != "m":
+        questions.append("unit")
     amounts = _find_amounts(norm)
-    totals = _totals(norm, amounts)
-    if isinstance(totals, ParseError):
-        return totals
     words = _mask(norm, [(a.start, a.end) for a in amounts])
+    assume = {"backward": Direction.BACKWARD, "forward": Direction.FORWARD}.get(
+        answers.get("direction", "")
+    )
+    found = _totals(norm, words, amounts, assume)
+    if isinstance(found, ParseError):
+        return found
+    reading = found.reading
+    if found.duration_s is None and found.distance_m is None:
+        questions.append("forward_only")
+    elif reading.undirected and (reading.ordinary_run or reading.far_undirected):
+        questions.append("direction")
+    day = read_day(words, today)
+    days_ago = day.days_ago
+    chosen = answers.get("day", "")
+    if chosen.isdigit() and int(chosen) <= 14:
+        days_ago = int(chosen)
+    elif day.unclear:
+        questions.append("day")
     return _read_words(
         raw,
         words,
-        duration_s=totals.duration_s,
-        distance_m=totals.distance_m,
-        reps=totals.reps,
-        rep_s=totals.rep_s,
+        duration_s=found.duration_s,
+        distance_m=found.distance_m,
+        reps=found.reps,
+        rep_s=found.rep_s,
+        forward_s=found.forward_s,
+        forward_m=found.forward_m,
+        mode=found.mode,
+        blocks=tuple(reading.blocks),
+        days_ago=days_ago,
+        questions=tuple(dict.fromkeys(questions)),
     )
+
+
+_METRES_LIKELY = re.compile(r"sprint|backpedal|shuttle|x\s*[0-9]|[0-9]\s*x|reps?\b|laps?\b", _FLAGS)
+
+
+def _small_metres(norm: str) -> bool:
+    """A lone "5m" with no other distance or direction of travel that makes metres likely."""
+    matches = list(_SMALL_M.finditer(norm))
+    if len(matches) != 1:
+        return False
+    if _METRES_LIKELY.search(norm):
+        return False
+    return 1 <= int(matches[0]["n"]) <= 20
 
 
 def read_note(text: str) -> LogDraft:
@@ -939,43 +1103,48 @@ def read_note(text: str) -> LogDraft:
     return _read_words(raw, words)
 
 
-def _read_words(
-    raw: str,
-    words: str,
-    *,
-    duration_s: int | None = None,
-    distance_m: float | None = None,
-    reps: int | None = None,
-    rep_s: int | None = None,
-) -> LogDraft:
+def _read_words(raw: str, words: str, **session: Any) -> LogDraft:
+    """The words' part of a draft (feeling, pain, notes); `session` holds the amounts' part."""
     health = _health(words)
     surface = _surface(words)
-    notes = ([_SURFACE_NOTE[surface]] if surface else []) + _soreness_notes(health.sore)
+    notes: list[Note] = [("surface", surface)] if surface else []
+    notes += _soreness_notes(health.sore)
     return LogDraft(
+        **session,
         text=raw,
-        duration_s=duration_s,
-        distance_m=distance_m,
         feeling=_feeling(_mask(words, health.status_spans)),
         pain=health.pain,
         body_parts=tuple(sorted(health.body_parts)),
         sore_parts=tuple(sorted({p for _, p, _ in health.sore if p is not None})),
         red_flags=tuple(health.red_flags),
         surface=surface,
-        reps=reps,
-        rep_s=rep_s,
-        notes="; ".join(notes),
+        notes=tuple(notes),
     )
 
 
 def looks_like_log(text: str) -> bool:
-    """For plain chat: an amount that counts and no question ("is 5 min enough?")."""
+    """For plain chat: an amount that counts in a sentence that isn't a question.
+
+    "is 5 min enough?" and "5 mins?" are questions; "just did my first go!! maybe a minute?"
+    is a session told with a shrug (a hedge or a past-tense verb in the sentence).
+    """
     raw = text.strip()
     if not raw or len(raw) > MAX_TEXT:
         return False
     norm = _normalize(raw)
-    if "?" in norm or "¿" in norm or _QUESTION_START.match(norm):
-        return False
-    return any(a.counts for a in _find_amounts(norm))
+    cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)] + [len(norm)]
+    for amount in _find_amounts(norm):
+        if not amount.counts:
+            continue
+        lo = max(c for c in cuts if c <= amount.start)
+        hi = min(c for c in cuts if c >= amount.end)
+        sentence = norm[lo:hi].strip()
+        if _QUESTION_START.match(sentence) or "¿" in sentence:
+            continue
+        if sentence.endswith("?") and not _TOLD.search(sentence):
+            continue
+        return True
+    return False
 
 
 _BARE_NUMBER = re.compile(r"-?[0-9]{1,3}(?:[.,][0-9]+)?")

@@ -81,3 +81,79 @@ def totals(blocks: Iterable[Block]) -> Totals:
 def backward_blocks(blocks: Iterable[Block]) -> tuple[Block, ...]:
     """The blocks that hold any backward work (what the coach compares with a target)."""
     return tuple(b for b in blocks if any(p.backward for p in b.parts))
+
+
+# --- as stored data (a JSON column): plain lists and dicts, read back strictly ------------
+def blocks_to_data(blocks: Iterable[Block]) -> list[dict[str, object]]:
+    return [
+        {
+            "rounds": b.rounds,
+            "parts": [
+                {"dir": p.direction.value, "mode": p.mode.value, "s": p.seconds, "m": p.metres}
+                for p in b.parts
+            ],
+        }
+        for b in blocks
+    ]
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return float(value)
+
+
+def blocks_from_data(data: object) -> tuple[Block, ...]:
+    """Blocks from stored data; anything malformed is left out rather than guessed."""
+    if not isinstance(data, list):
+        return ()
+    out: list[Block] = []
+    for raw in data:
+        if not isinstance(raw, dict):
+            continue
+        rounds = raw.get("rounds")
+        parts: list[Part] = []
+        for p in raw.get("parts") or []:
+            if not isinstance(p, dict):
+                continue
+            try:
+                direction, mode = Direction(str(p.get("dir"))), Mode(str(p.get("mode")))
+            except ValueError:
+                continue
+            seconds, metres = _number(p.get("s")), _number(p.get("m"))
+            if seconds is not None or metres is not None:
+                parts.append(Part(direction, mode, seconds, metres))
+        if parts and isinstance(rounds, int) and not isinstance(rounds, bool) and rounds >= 1:
+            out.append(Block(tuple(parts), rounds))
+    return tuple(out)
+
+
+def flip_part(blocks: Iterable[Block], index: int) -> tuple[Block, ...]:
+    """The same session with part `index` (counted across blocks) turned the other way."""
+    out: list[Block] = []
+    i = 0
+    for block in blocks:
+        parts = []
+        for part in block.parts:
+            if i == index:
+                other = Direction.FORWARD if part.backward else Direction.BACKWARD
+                part = Part(other, part.mode, part.seconds, part.metres)
+            parts.append(part)
+            i += 1
+        out.append(Block(tuple(parts), block.rounds))
+    return tuple(out)
+
+
+def all_parts(blocks: Iterable[Block]) -> tuple[Part, ...]:
+    return tuple(p for b in blocks for p in b.parts)
+
+
+def with_backward(blocks: Iterable[Block], new: Iterable[Block]) -> tuple[Block, ...]:
+    """Replace the backward work with `new`, keeping forward parts where they were."""
+    kept = [
+        Block(tuple(p for p in b.parts if not p.backward), b.rounds)
+        for b in blocks
+        if any(not p.backward for p in b.parts)
+    ]
+    fresh = [b for b in new if any(p.backward for p in b.parts)]
+    return tuple(kept[:1] + fresh + kept[1:]) if kept else tuple(fresh)

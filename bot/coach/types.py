@@ -39,6 +39,20 @@ RedFlag = Literal[
 
 TRACKS: tuple[str, ...] = ("beginner", "runner", "team", "rehab", "general")
 
+# A note as meaning, not English: a code and its parameters, rendered at reply time.
+#   ("surface", "grass")          where it happened
+#   ("sore", "calf", "quad")      soreness ("stiff", "tight" likewise), parts optional
+#   ("text", "what the user wrote as a note")
+Note = tuple[str, ...]
+NOTE_CODES: tuple[str, ...] = ("surface", "sore", "stiff", "tight", "text")
+
+# What a first reading could not settle; the coach asks instead of storing a guess.
+#   "direction": no direction word and it may have been forward ("did 2k")
+#   "forward_only": only forward work ("jogged 10k"): was any of it backward?
+#   "unit": "5m" may be minutes or metres
+#   "day": a day in the future or more than 14 days back
+Question = Literal["direction", "forward_only", "unit", "day"]
+
 
 @dataclass(frozen=True)
 class LogDraft:
@@ -53,12 +67,16 @@ class LogDraft:
     sore_parts: tuple[str, ...] = ()  # ordinary muscle soreness, not pain
     red_flags: tuple[RedFlag, ...] = ()
     surface: str | None = None  # "grass", "treadmill", "track", "road", "sand", "trail", ...
-    reps: int | None = None  # intervals: 6x30s -> reps=6, rep_s=30, duration_s=180
+    reps: int | None = None  # backward repetitions: 6x30s -> reps=6, rep_s=30, duration_s=180
     rep_s: int | None = None
-    notes: str = ""  # surface, soreness and other remarks, readable by a person
+    notes: tuple[Note, ...] = ()  # surface, soreness, the user's own note: as codes
     # The session as structure; duration_s and distance_m above are its backward totals.
     blocks: tuple[Block, ...] = ()
     days_ago: int = 0  # 0 today, 1 yesterday, ...: the local day the session happened
+    forward_s: int | None = None  # forward totals: kept, never counted as backward work
+    forward_m: float | None = None
+    mode: str | None = None  # "walk", "run", "sprint" or "mixed" over the backward parts
+    questions: tuple[Question, ...] = ()  # non-empty: ask before storing
 
 
 ParseErrorCode = Literal["empty", "too_long", "no_amount", "not_positive", "absurd"]

@@ -108,13 +108,21 @@ class Workout(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     local_date: Mapped[date] = mapped_column(Date)
-    duration_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    duration_s: Mapped[int | None] = mapped_column(Integer, nullable=True)  # backward total
+    distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)  # backward total
+    forward_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    forward_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    reps: Mapped[int | None] = mapped_column(Integer, nullable=True)  # backward repetitions
+    mode: Mapped[str | None] = mapped_column(String(8), nullable=True)  # walk/run/sprint/mixed
+    # The session's parts: coach.sessions.blocks_to_data, in the order done.
+    blocks: Mapped[list[Any]] = mapped_column(JSON, default=list)
     feeling: Mapped[str | None] = mapped_column(String(8), nullable=True)
     pain: Mapped[bool] = mapped_column(Boolean, default=False)
     body_parts: Mapped[str] = mapped_column(String(200), default="")
+    sore: Mapped[str] = mapped_column(String(200), default="")  # ";"-separated, not pain
     red_flags: Mapped[str] = mapped_column(String(200), default="")
-    notes: Mapped[str] = mapped_column(String(1000), default="")
+    # Notes as codes with parameters (coach.types.Note), rendered at reply time.
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     text: Mapped[str] = mapped_column(Text, default="")
     plan_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
     plan_day: Mapped[int | None] = mapped_column(Integer, nullable=True)

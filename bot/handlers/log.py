@@ -13,7 +13,7 @@ import math
 import re
 import secrets
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -29,8 +29,21 @@ from bot.coach.parsing import (
     parse_log,
     read_note,
 )
-from bot.coach.types import Feeling, LogDraft, ParseError, WeekTarget
-from bot.coaching import Logged, record_session, week_target
+from bot.coach.sessions import Block, Direction, Mode, Part, all_parts, flip_part, with_backward
+from bot.coach.structure import mode_of
+from bot.coach.types import Feeling, LogDraft, Note, ParseError, Question, WeekTarget
+from bot.coach.when import MAX_DAYS_BACK
+from bot.coaching import (
+    Logged,
+    local_now,
+    record_session,
+    set_blocks,
+    target_draft,
+    today_target,
+    week_target,
+    workout_blocks,
+    workout_notes,
+)
 from bot.db.models import User, Workout
 from bot.db.repo import Repo
 from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
@@ -44,6 +57,15 @@ FEELINGS = (Feeling.GREAT, Feeling.GOOD, Feeling.OK, Feeling.HARD)
 FEELING_VALUES = frozenset(f.value for f in Feeling)
 # The flows this module owns; /log <text> ends them, but never someone else's (onboarding).
 LOG_FLOWS = frozenset({"log", "offer", "edit"})
+# Flows that wait for a typed answer of their own; a session told meanwhile rides along in
+# their data under this key (offer, then the step's question again).
+PENDING = "pending"
+QUESTION_VALUES: dict[str, frozenset[str]] = {
+    "direction": frozenset({"backward", "forward"}),
+    "forward_only": frozenset({"backward", "forward"}),
+    "unit": frozenset({"min", "m"}),
+    "day": frozenset(str(n) for n in range(MAX_DAYS_BACK + 1)),
+}
 # A typed answer edits a stored session only shortly after the user asked to edit it; later
 # text is read afresh, so an old, forgotten edit never swallows a new session.
 EDIT_WINDOW_S = 3600
@@ -55,7 +77,13 @@ SKIP_WORDS = frozenset(
 
 def summary_of(w: Workout) -> str:
     parts = tuple(p for p in w.body_parts.split(";") if p)
-    return render.session_line(w.duration_s, w.distance_m, w.feeling, w.pain, parts)
+    return render.session_summary(
+        workout_blocks(w), w.duration_s, w.distance_m, w.feeling, w.pain, parts, workout_notes(w)
+    )
+
+
+def user_today(user: User) -> date:
+    return local_now(user, datetime.now(UTC)).date()
 
 
 def logged_text(logged: Logged) -> str:
@@ -67,7 +95,9 @@ def logged_text(logged: Logged) -> str:
 
 def draft_summary(d: LogDraft) -> str:
     feeling = d.feeling.value if d.feeling else None
-    return render.session_line(d.duration_s, d.distance_m, feeling, d.pain, d.body_parts)
+    return render.session_summary(
+        d.blocks, d.duration_s, d.distance_m, feeling, d.pain, d.body_parts, d.notes
+    )
 
 
 def presets_for(target: WeekTarget | None) -> tuple[int, ...]:
@@ -177,11 +207,15 @@ async def log_command(update: Update, context: Context) -> None:
             presets = presets_for(week_target(deps.content, user))
             await say(update, context, render.ask_duration(), duration_buttons(presets, "gd"))
             return
-        result = parse_log(text)
+        result = parse_log(text, user_today(user))
         if isinstance(result, ParseError):
             await say(update, context, render.parse_error(result.code))
             return
         await _end_log_flows(repo, user)
+        if result.questions:
+            pending = {"text": text, "answers": {}, "source": "log"}
+            await _ask(update, context, repo, user, result, pending)
+            return
         await _store_and_reply(update, context, (repo, user), result, "log")
 
 
@@ -294,9 +328,13 @@ async def _guided_finish(
         said.append(note)
     words = read_note(". ".join(said))  # amounts are ignored: the time has its own step
     feeling = data.get("feeling")
+    mode = mode_of(" ".join(said)) or Mode.RUN
+    notes: tuple[Note, ...] = words.notes + ((("text", note),) if note else ())
     draft = LogDraft(
         text=", ".join(said) or render.duration(seconds),
         duration_s=seconds,
+        mode=mode.value,
+        blocks=(Block((Part(Direction.BACKWARD, mode, seconds=float(seconds)),)),),
         feeling=Feeling(feeling)
         if isinstance(feeling, str) and feeling in FEELING_VALUES
         else words.feeling,
@@ -305,7 +343,7 @@ async def _guided_finish(
         sore_parts=words.sore_parts,
         red_flags=words.red_flags,
         surface=words.surface,
-        notes=note or words.notes,
+        notes=notes,
     )
     await repo.clear_conversation(user.id)
     await _store_and_reply(update, context, (repo, user), draft, "guided")
@@ -346,7 +384,62 @@ async def on_guided_button(update: Update, context: Context, press: Press) -> No
             await _guided_finish(update, context, repo, user, data, "")
 
 
-# --- plain text offers ---------------------------------------------------------------------
+# --- plain text offers and questions -------------------------------------------------------
+# A pending session: {"text", "answers", "source", "nonce", "question"?}. It is the whole data
+# of an "offer" conversation, or rides under PENDING in another flow's data (onboarding).
+async def _pending(repo: Repo, user: User) -> dict[str, Any] | None:
+    convo = await repo.get_conversation(user.id)
+    if convo is None:
+        return None
+    if convo.flow == "offer":
+        return dict(convo.data)
+    found = convo.data.get(PENDING)
+    return dict(found) if isinstance(found, dict) else None
+
+
+async def set_pending(repo: Repo, user: User, pending: dict[str, Any] | None) -> None:
+    """Keep (or drop) the pending session without disturbing a step that waits."""
+    convo = await repo.get_conversation(user.id)
+    if convo is not None and convo.flow not in LOG_FLOWS:
+        data = {k: v for k, v in convo.data.items() if k != PENDING}
+        if pending is not None:
+            data[PENDING] = pending
+        await repo.set_conversation(user.id, convo.flow, convo.step, data)
+    elif pending is not None:
+        await repo.set_conversation(user.id, "offer", "confirm", pending)
+    elif convo is not None and convo.flow == "offer":
+        await repo.clear_conversation(user.id)
+
+
+def question_buttons(question: Question, nonce: str, today: date) -> render.Keyboard:
+    if question == "day":
+        days = render.sessions.day_choices(today)
+        rows = [days[:2], days[2:5], days[5:]]
+        return render.keyboard(
+            [[(label, cb("aq", nonce, back)) for label, back in r] for r in rows]
+        )
+    choices = render.sessions.QUESTION_BUTTONS[question]
+    return render.keyboard([[(label, cb("aq", nonce, value)) for label, value in choices]])
+
+
+async def _ask(
+    update: Update,
+    context: Context,
+    repo: Repo,
+    user: User,
+    draft: LogDraft,
+    pending: dict[str, Any],
+) -> None:
+    """Say what was understood and ask the first open question, with buttons."""
+    question = draft.questions[0]
+    nonce = secrets.token_hex(4)
+    await set_pending(repo, user, {**pending, "nonce": nonce, "question": question})
+    await repo.commit()
+    reading = "" if question == "forward_only" and not draft.blocks else draft_summary(draft)
+    markup = question_buttons(question, nonce, user_today(user))
+    await say(update, context, render.sessions.ask_question(reading, question), markup)
+
+
 async def offer_from_text(
     update: Update, context: Context, repo: Repo, user: User, text: str
 ) -> bool:
@@ -355,37 +448,102 @@ async def offer_from_text(
     False when the text doesn't read like a session (the caller answers it)."""
     if not looks_like_log(text):
         return False
-    result = parse_log(text)
+    result = parse_log(text, user_today(user))
     if isinstance(result, ParseError):
         await say(update, context, render.parse_error(result.code))
         return True
+    pending = {"text": text, "answers": {}, "source": "text"}
+    if result.questions:
+        await _ask(update, context, repo, user, result, pending)
+        return True
     nonce = secrets.token_hex(4)
-    await repo.set_conversation(user.id, "offer", "confirm", {"text": text, "nonce": nonce})
+    await set_pending(repo, user, {**pending, "nonce": nonce})
     await repo.commit()
     markup = render.keyboard([[("✅ Log it", cb("ol", nonce)), ("No thanks", cb("on", nonce))]])
-    await say(update, context, render.offer_log(draft_summary(result)), markup)
+    day = user_today(user) - timedelta(days=result.days_ago) if result.days_ago else None
+    await say(update, context, render.offer_log(draft_summary(result), day), markup)
     return True
+
+
+def _answers(pending: dict[str, Any]) -> dict[str, str]:
+    raw = pending.get("answers")
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): str(v) for k, v in raw.items() if k in QUESTION_VALUES}
+
+
+async def _settle(
+    update: Update, context: Context, repo: Repo, user: User, pending: dict[str, Any]
+) -> None:
+    """Read the pending text with the answers so far: ask the next question, or store it."""
+    if pending.get("target") is True:  # "did it": today's target, as offered
+        await set_pending(repo, user, None)
+        content = get_deps(context).content
+        target = today_target(content, user, user_today(user)) or week_target(content, user)
+        draft = target_draft(target, "did it")
+        await _store_and_reply(update, context, (repo, user), draft, "text")
+        return
+    answers = _answers(pending)
+    result = parse_log(str(pending.get("text", "")), user_today(user), answers)
+    if isinstance(result, ParseError):
+        await set_pending(repo, user, None)
+        await repo.commit()
+        await say(update, context, render.parse_error(result.code))
+        return
+    if (
+        result.duration_s is None
+        and result.distance_m is None
+        and (answers.get("direction") == "forward" or "forward_only" in answers)
+    ):
+        await set_pending(repo, user, None)
+        await repo.commit()
+        await clear_buttons(update)
+        await say(update, context, render.sessions.nothing_backward())
+        return
+    open_questions = tuple(q for q in result.questions if q not in answers)
+    if open_questions:
+        draft = LogDraft(**{**result.__dict__, "questions": open_questions})
+        await _ask(update, context, repo, user, draft, {**pending, "answers": answers})
+        return
+    await set_pending(repo, user, None)
+    source = str(pending.get("source", "text"))
+    await _store_and_reply(update, context, (repo, user), result, source[:16])
 
 
 async def on_offer_button(update: Update, context: Context, press: Press) -> None:
     async with get_deps(context).db.uow() as repo:
         user, _ = await load_user(repo, update, context)
-        data = await _current_step(repo, user, "offer", "confirm")
-        if data is None or len(press.args) != 1 or data.get("nonce") != press.args[0]:
+        pending = await _pending(repo, user)
+        if pending is None or len(press.args) != 1 or pending.get("nonce") != press.args[0]:
             await say(update, context, render.stale_button())
             return
-        await repo.clear_conversation(user.id)
         if press.action == "on":
+            await set_pending(repo, user, None)
             await repo.commit()
             await clear_buttons(update)
             await say(update, context, render.offer_declined())
             return
-        result = parse_log(str(data.get("text", "")))
-        if isinstance(result, ParseError):
-            await repo.commit()
-            await say(update, context, render.parse_error(result.code))
+        await _settle(update, context, repo, user, pending)
+
+
+async def on_question_button(update: Update, context: Context, press: Press) -> None:
+    """aq <nonce> <answer>: one answer to the question asked about a pending session."""
+    async with get_deps(context).db.uow() as repo:
+        user, _ = await load_user(repo, update, context)
+        pending = await _pending(repo, user)
+        question = str(pending.get("question", "")) if pending else ""
+        value = press.args[1] if len(press.args) == 2 else ""
+        if (
+            pending is None
+            or press.args[:1] != (pending.get("nonce"),)
+            or value not in QUESTION_VALUES.get(question, frozenset())
+        ):
+            await say(update, context, render.stale_button())
             return
-        await _store_and_reply(update, context, (repo, user), result, "text")
+        answers = {**_answers(pending), question: value}
+        if question == "forward_only" and value == "backward":
+            answers["direction"] = "backward"
+        await _settle(update, context, repo, user, {**pending, "answers": answers})
 
 
 # --- undo, edit, history -------------------------------------------------------------------
@@ -417,8 +575,26 @@ async def on_undo_button(update: Update, context: Context, press: Press) -> None
         await say(update, context, render.undone(summary, day))
 
 
+def edit_menu_buttons(workout: Workout) -> render.Keyboard:
+    rows = [
+        [("⏱ Amount", cb("eD", workout.id)), ("🙂 Feeling", cb("eF", workout.id))],
+        [("📅 Day", cb("eY", workout.id)), ("📝 Note", cb("eN", workout.id))],
+    ]
+    if workout_blocks(workout):
+        rows.append([("↔️ Backward / forward", cb("eP", workout.id))])
+    return render.keyboard(rows)
+
+
+def flip_buttons(workout: Workout) -> render.Keyboard:
+    rows = []
+    for i, part in enumerate(all_parts(workout_blocks(workout))[:8]):
+        label = render.sessions.flip_label(part)
+        rows.append([(label, cb("ep", workout.id, i))])
+    return render.keyboard(rows)
+
+
 async def on_edit_button(update: Update, context: Context, press: Press) -> None:
-    """ed: menu; eD/eF: ask (buttons or typed); es/ef: apply a chosen duration or feeling."""
+    """ed: menu; eD/eF/eY/eN/eP: ask; es/ef/ey/ep: apply a chosen amount, feeling, day, flip."""
     wid = press.int_arg(0)
     deps = get_deps(context)
     async with deps.db.uow() as repo:
@@ -427,10 +603,9 @@ async def on_edit_button(update: Update, context: Context, press: Press) -> None
         if workout is None:
             await say(update, context, render.session_gone())
             return
+        today = user_today(user)
         if press.action == "ed":
-            markup = render.keyboard(
-                [[("⏱ Duration", cb("eD", workout.id)), ("🙂 Feeling", cb("eF", workout.id))]]
-            )
+            markup = edit_menu_buttons(workout)
             await say(update, context, render.edit_menu(summary_of(workout)), markup)
         elif press.action == "eD":
             await _start_edit(repo, user, workout, "duration")
@@ -444,12 +619,39 @@ async def on_edit_button(update: Update, context: Context, press: Press) -> None
         elif press.action == "eF":
             await _start_edit(repo, user, workout, "feeling")
             await say(update, context, render.ask_new_feeling(), feeling_buttons("ef", workout.id))
+        elif press.action == "eY":
+            days = render.sessions.day_choices(today)
+            rows = [days[:2], days[2:5], days[5:]]
+            markup = render.keyboard(
+                [[(label, cb("ey", workout.id, back)) for label, back in r] for r in rows]
+            )
+            await say(update, context, render.ask_new_day(), markup)
+        elif press.action == "eN":
+            await _start_edit(repo, user, workout, "note")
+            await say(update, context, render.ask_new_note(), None)
+        elif press.action == "eP":
+            if not workout_blocks(workout):
+                await say(update, context, render.stale_button())
+                return
+            await say(update, context, render.ask_flip(), flip_buttons(workout))
         elif press.action == "es":
             seconds = _seconds_arg(press, 1)
             if seconds is None or len(press.args) != 2:
                 await say(update, context, render.stale_button())
                 return
             await _apply_edit(update, context, repo, workout, duration_s=seconds)
+        elif press.action == "ey":
+            back = press.int_arg(1)
+            if back is None or back > MAX_DAYS_BACK or len(press.args) != 2:
+                await say(update, context, render.stale_button())
+                return
+            await _apply_edit(update, context, repo, workout, day=today - timedelta(days=back))
+        elif press.action == "ep":
+            index = press.int_arg(1)
+            if index is None or index >= len(all_parts(workout_blocks(workout))):
+                await say(update, context, render.stale_button())
+                return
+            await _apply_edit(update, context, repo, workout, flip=index)
         else:
             value = press.args[1] if len(press.args) == 2 else ""
             if value not in FEELING_VALUES:
@@ -464,6 +666,18 @@ async def _start_edit(repo: Repo, user: User, workout: Workout, step: str) -> No
     await repo.commit()
 
 
+def _new_backward(workout: Workout, duration_s: int | None, typed: LogDraft | None) -> None:
+    """Replace the session's backward work, keeping its forward parts and its mode."""
+    blocks = workout_blocks(workout)
+    if typed is not None and typed.blocks:
+        fresh = typed.blocks
+    else:
+        modes = [p.mode for p in all_parts(blocks) if p.backward]
+        mode = modes[0] if modes else Mode.RUN
+        fresh = (Block((Part(Direction.BACKWARD, mode, seconds=float(duration_s or 0)),)),)
+    set_blocks(workout, with_backward(blocks, fresh))
+
+
 async def _apply_edit(
     update: Update,
     context: Context,
@@ -471,18 +685,32 @@ async def _apply_edit(
     workout: Workout,
     duration_s: int | None = None,
     feeling: str | None = None,
+    day: date | None = None,
+    note: str | None = None,
+    flip: int | None = None,
+    typed: LogDraft | None = None,
 ) -> None:
-    if duration_s is not None:
-        workout.duration_s = duration_s
+    if duration_s is not None or typed is not None:
+        _new_backward(workout, duration_s, typed)
     if feeling is not None:
         workout.feeling = feeling
+    if day is not None:
+        workout.local_date = day
+    if note is not None:
+        kept = [list(n) for n in workout_notes(workout) if n[0] != "text"]
+        workout.notes = kept + ([["text", note]] if note else [])
+    if flip is not None:
+        set_blocks(workout, flip_part(workout_blocks(workout), flip))
     convo = await repo.get_conversation(workout.user_id)
     if convo is not None and convo.flow == "edit":
         await repo.clear_conversation(workout.user_id)
     await repo.commit()
     await clear_buttons(update)
     await say(
-        update, context, render.edited_session(summary_of(workout)), session_buttons(workout.id)
+        update,
+        context,
+        render.edited_session(summary_of(workout), workout.local_date),
+        session_buttons(workout.id),
     )
 
 
@@ -495,7 +723,7 @@ async def edit_text(
     data: dict[str, Any],
     text: str,
 ) -> None:
-    """A typed new duration or feeling for the session being edited."""
+    """A typed new amount, feeling or note for the session being edited."""
     since = data.get("since")
     if not isinstance(since, int) or time.time() - since > EDIT_WINDOW_S:
         # The user asked to edit long ago and moved on: read the text as a new message.
@@ -518,18 +746,21 @@ async def edit_text(
             return
         await _apply_edit(update, context, repo, workout, feeling=feeling.value)
         return
-    result = parse_duration_answer(text)
-    problem = _duration_problem(result)
-    if problem is not None or not isinstance(result, LogDraft) or not result.duration_s:
-        presets = presets_for(week_target(get_deps(context).content, user))
-        await say(
-            update,
-            context,
-            problem or render.duration_not_understood(),
-            duration_buttons(presets, "es", wid),
-        )
+    if step == "note":
+        if len(text.strip()) > MAX_TEXT:
+            await say(update, context, render.note_too_long(MAX_TEXT))
+            return
+        note = "" if _is_skip(text) else text.strip()
+        await _apply_edit(update, context, repo, workout, note=note)
         return
-    await _apply_edit(update, context, repo, workout, duration_s=result.duration_s)
+    result = parse_duration_answer(text)
+    typed = result if isinstance(result, LogDraft) and result.blocks else None
+    if typed is None or not (typed.duration_s or typed.distance_m):
+        problem = _duration_problem(result) or render.duration_not_understood()
+        presets = presets_for(week_target(get_deps(context).content, user))
+        await say(update, context, problem, duration_buttons(presets, "es", wid))
+        return
+    await _apply_edit(update, context, repo, workout, typed=typed)
 
 
 async def history_command(update: Update, context: Context) -> None:

@@ -89,7 +89,9 @@ async def _advance(update: Update, context: Context, repo: Repo, user: User, ste
     reschedule(user, datetime.now(UTC))
     if mode == "onboard" and step != STEPS[-1]:
         nxt = STEPS[STEPS.index(step) + 1]
-        await repo.set_conversation(user.id, "onboard", nxt, {})
+        # A session offered meanwhile (see handlers/chat.py) stays pending across steps.
+        kept = {k: v for k, v in (convo.data if convo else {}).items() if k == "pending"}
+        await repo.set_conversation(user.id, "onboard", nxt, kept)
         await repo.commit()
         text, markup = step_prompt(nxt, user, deps.content)
         await say(update, context, text, markup)

@@ -12,10 +12,11 @@ from telegram.error import BadRequest, TelegramError
 from bot.callbacks import Press
 from bot.coach.export import ExportRow, sessions_csv
 from bot.coach.types import Feeling
-from bot.coaching import local_now
+from bot.coaching import local_now, workout_notes
 from bot.db.models import User, Workout
 from bot.handlers.common import Context, get_deps, ids, load_user, say
 from bot.render import privacy as msgs
+from bot.render.sessions import notes_text
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,13 @@ def export_row(w: Workout) -> ExportRow:
         feeling=Feeling(w.feeling) if w.feeling in FEELINGS else None,
         pain=w.pain,
         body_parts=tuple(p for p in w.body_parts.split(";") if p),
-        notes=w.notes,
+        notes=notes_text(workout_notes(w)),
         text=w.text,
-        plan_week=w.plan_week,
-        source=w.source,
+        forward_s=w.forward_s,
+        forward_m=w.forward_m,
+        reps=w.reps,
+        mode=w.mode,
+        sore=tuple(p for p in w.sore.split(";") if p),
     )
 
 

@@ -19,8 +19,14 @@ from bot.coach.schedule import (
     parse_remind,
 )
 from bot.coach.timezones import ZoneFound, resolve_zone
-from bot.coach.types import LogDraft
-from bot.coaching import local_now, record_session, today_target, training_days, week_target
+from bot.coaching import (
+    local_now,
+    record_session,
+    target_draft,
+    today_target,
+    training_days,
+    week_target,
+)
 from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say
 from bot.handlers.log import logged_text, session_buttons
@@ -228,7 +234,7 @@ async def on_reminder_button(update: Update, context: Context, press: Press) -> 
             await _close_reminder(update, render.reminder_outcome("already"))
             return
         target = today_target(deps.content, user, today) or week_target(deps.content, user)
-        draft = LogDraft(text="Done (from the reminder)", duration_s=target.min_s)
+        draft = target_draft(target, "Done (from the reminder)")
         logged = await record_session(repo, deps.content, user, draft, now, "reminder")
         await repo.commit()
         w = logged.workout

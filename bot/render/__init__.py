@@ -14,9 +14,11 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
-from bot.coach.types import WeekReview, WeekTarget
+from bot.coach.sessions import Block
+from bot.coach.types import Note, WeekReview, WeekTarget
 from bot.coach.units import format_distance, format_duration, format_range
 from bot.commands import COMMANDS
+from bot.render import sessions
 
 Keyboard = InlineKeyboardMarkup
 AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -136,6 +138,35 @@ def session_line(
     return " · ".join(bits)
 
 
+def session_summary(
+    blocks: Sequence[Block],
+    duration_s: int | None,
+    distance_m: float | None,
+    feeling: str | None,
+    pain: bool,
+    body_parts: Sequence[str],
+    notes: Sequence[Note] = (),
+) -> str:
+    """A stored or drafted session, part by part when it has more than one plain part."""
+    simple = len(blocks) == 1 and blocks[0].rounds == 1 and len(blocks[0].parts) == 1
+    if not blocks or (simple and blocks[0].parts[0].backward):
+        line = session_line(duration_s, distance_m, feeling, pain, body_parts)
+        if blocks and blocks[0].parts[0].mode.value == "walk" and duration_s is not None:
+            line = line.replace(" backward", " backward walk", 1)
+    else:
+        back = [x for x in (duration(duration_s) if duration_s else "", distance(distance_m)) if x]
+        backward_parts = [p for b in blocks for p in b.parts if p.backward]
+        repeated = any(b.rounds > 1 for b in blocks if any(p.backward for p in b.parts))
+        total = f" (<b>{' + '.join(back)}</b> backward in all)" if back else ""
+        if len(backward_parts) <= 1 and not repeated:
+            total = ""  # the one backward part is already shown in bold
+        rest = session_line(None, None, feeling, pain, body_parts)
+        line = sessions.parts_text(blocks, bold_backward=True) + total
+        line += f" · {rest}" if rest else ""
+    words = sessions.notes_text(notes)
+    return line + (f" · {e(words)}" if words else "")
+
+
 PARSE_ERRORS: dict[str, str] = {
     "empty": (
         "Tell me what you did, for example <code>/log 3 min felt good</code> "
@@ -231,8 +262,9 @@ def feeling_not_understood() -> str:
     return "I didn't catch how it felt. Tap one of these, or type great, good, ok or hard."
 
 
-def offer_log(summary: str) -> str:
-    return f"Sounds like a session: {summary}. Shall I log it?"
+def offer_log(summary: str, day: date | None = None) -> str:
+    when = f" on {day_label(day)}" if day is not None else ""
+    return f"Sounds like a session{when}: {summary}. Shall I log it?"
 
 
 def offer_declined() -> str:
@@ -251,8 +283,24 @@ def ask_new_feeling() -> str:
     return "How did it feel?"
 
 
-def edited_session(summary: str) -> str:
-    return f"✏️ Updated: {summary}"
+def edited_session(summary: str, day: date | None = None) -> str:
+    when = f"\n📅 {day_label(day)}" if day is not None else ""
+    return f"✏️ Updated: {summary}{when}"
+
+
+def ask_new_day() -> str:
+    return "Which day was it?"
+
+
+def ask_new_note() -> str:
+    return (
+        "Type the note for this session (surface, how it went...). "
+        "Send <code>none</code> to remove it, or /cancel."
+    )
+
+
+def ask_flip() -> str:
+    return "Which part should I turn the other way?"
 
 
 def duration_not_understood() -> str:

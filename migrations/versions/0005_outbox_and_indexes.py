@@ -1,7 +1,7 @@
 """deliveries as an outbox with leases, composite indexes, the shared send budget
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01 21:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

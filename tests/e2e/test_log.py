@@ -99,7 +99,11 @@ async def test_a_session_stores_every_field(bot: Harness) -> None:
     assert first.local_date == today()
     assert (first.duration_s, first.distance_m, first.feeling) == (180, None, "good")
     assert (first.pain, first.body_parts) == (False, "")
-    assert "on grass" in first.notes and "sore calves" in first.notes
+    assert first.notes == [["surface", "grass"], ["sore", "calf"]]
+    assert (first.sore, first.mode, first.forward_s, first.reps) == ("calf", "run", None, None)
+    assert first.blocks == [
+        {"rounds": 1, "parts": [{"dir": "backward", "mode": "run", "s": 180.0, "m": None}]}
+    ]
     assert first.text == "3 min on grass, felt good, sore calves"
     assert (first.plan_week, first.plan_day, first.source) == (2, 1, "log")
     assert (second.pain, second.body_parts, second.plan_day) == (True, "ankle", 2)
@@ -254,8 +258,14 @@ async def test_edit_duration_with_a_button(bot: Harness) -> None:
     logged = await log(bot, "3 min felt good")
     [menu] = await bot.press(logged, "Edit")
     assert "Editing: 3 min backward" in menu.text
-    assert menu.button_texts() == ["⏱ Duration", "🙂 Feeling"]
-    [ask] = await bot.press(menu, "Duration")
+    assert menu.button_texts() == [
+        "⏱ Amount",
+        "🙂 Feeling",
+        "📅 Day",
+        "📝 Note",
+        "↔️ Backward / forward",
+    ]
+    [ask] = await bot.press(menu, "Amount")
     assert "What's the right time?" in ask.text
     assert "5 min" in ask.button_texts()
     [done] = await bot.press(ask, "5 min")
@@ -270,7 +280,7 @@ async def test_edit_duration_with_a_button(bot: Harness) -> None:
 async def test_edit_duration_typed(bot: Harness) -> None:
     logged = await log(bot, "3 min")
     [menu] = await bot.press(logged, "Edit")
-    await bot.press(menu, "Duration")
+    await bot.press(menu, "Amount")
     [unclear] = await bot.say("a while")
     assert "couldn't read a time" in unclear.text
     [absurd] = await bot.say("999 hours")
@@ -299,7 +309,7 @@ async def test_edit_feeling_with_a_button_or_typed(bot: Harness) -> None:
 async def test_an_old_forgotten_edit_does_not_swallow_a_new_session(bot: Harness) -> None:
     logged = await log(bot, "3 min")
     [menu] = await bot.press(logged, "Edit")
-    await bot.press(menu, "Duration")
+    await bot.press(menu, "Amount")
     async with bot.db.uow() as repo:
         convo = await repo.get_conversation(USER)
         assert convo is not None
@@ -376,7 +386,7 @@ async def test_plain_text_offer_declined_stores_nothing(bot: Harness) -> None:
 
 
 async def test_plain_text_that_is_not_a_session_points_to_help(bot: Harness) -> None:
-    for text in ("hello coach", "is 5 min enough?", "what should I do today"):
+    for text in ("what shoes do you like", "is 5 min enough?", "pizza tonight 🍕"):
         [reply] = await bot.say(text)
         assert "/help" in reply.text and reply.buttons() == [], text
     assert await workouts(bot) == [] and await conversation(bot) is None

@@ -158,7 +158,7 @@ async def test_buttons_of_a_deleted_session_are_refused(bot: Harness) -> None:
     await bot.say("/undo")
     [gone] = await bot.press(logged, "Edit")
     assert "no longer there" in gone.text
-    [gone2] = await bot.press(menu, "Duration")
+    [gone2] = await bot.press(menu, "Amount")
     assert "no longer there" in gone2.text
     [undo] = await bot.press(logged, "Undo")
     assert "no longer there" in undo.text
@@ -168,7 +168,7 @@ async def test_buttons_of_a_deleted_session_are_refused(bot: Harness) -> None:
 async def test_a_pending_edit_of_a_deleted_session_is_dropped(bot: Harness) -> None:
     logged = await log(bot, "3 min")
     [menu] = await bot.press(logged, "Edit")
-    await bot.press(menu, "Duration")
+    await bot.press(menu, "Amount")
     await bot.say("/undo")
     [reply] = await bot.say("5 min")
     assert "no longer there" in reply.text

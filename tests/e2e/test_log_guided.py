@@ -53,7 +53,7 @@ async def test_guided_log_typed_answers_and_a_note_with_pain(bot: Harness) -> No
     assert "Sorry about the pain in your knee" in logged.text
     [w] = await workouts(bot)
     assert (w.duration_s, w.feeling, w.pain, w.body_parts) == (120, "hard", True, "knee")
-    assert w.notes == "on grass, my right knee hurt a bit"
+    assert w.notes == [["surface", "grass"], ["text", "on grass, my right knee hurt a bit"]]
     assert w.text == "2 min, pretty tough, on grass, my right knee hurt a bit"
 
 
@@ -66,7 +66,7 @@ async def test_guided_typed_duration_that_says_how_it_felt_skips_that_question(
     [logged] = await bot.say("skip")  # typed skip works like the button
     assert "5 min backward · felt great" in logged.text
     [w] = await workouts(bot)
-    assert (w.duration_s, w.feeling, w.notes) == (300, "great", "")
+    assert (w.duration_s, w.feeling, w.notes) == (300, "great", [])
 
 
 async def test_guided_feeling_skip_and_typed_soreness(bot: Harness) -> None:
@@ -176,7 +176,8 @@ async def test_a_restart_mid_flow_loses_nothing(live: Live) -> None:
     [logged] = await bot.say("on the track, felt smooth")
     assert "5 min backward · felt great" in logged.text
     [w] = await workouts(bot)
-    assert (w.duration_s, w.feeling, w.notes) == (300, "great", "on the track, felt smooth")
+    assert (w.duration_s, w.feeling) == (300, "great")
+    assert w.notes == [["surface", "track"], ["text", "on the track, felt smooth"]]
     assert await conversation(bot) is None
 
 

@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.coach.export import EXPORT_COLUMNS
+from bot.coaching import workout_notes
 from bot.db.models import Base, PlanChange, User, Workout
 from bot.render.privacy import STORED
+from bot.render.sessions import notes_text
 from tests.e2e.harness import Harness, button_data
 from tests.fakes.botapi import SentMessage
 
@@ -120,9 +122,11 @@ async def test_export_csv_round_trips_exactly_what_was_logged(bot: Harness) -> N
         assert row["feeling"] == (w.feeling or "")
         assert row["pain"] == ("true" if w.pain else "false")
         assert row["body_parts"] == w.body_parts
-        assert row["notes"] == w.notes
-        assert row["plan_week"] == str(w.plan_week)
-        assert row["source"] == w.source
+        assert row["notes"] == notes_text(workout_notes(w))
+        assert row["forward_s"] == ("" if w.forward_s is None else str(w.forward_s))
+        assert row["reps"] == ("" if w.reps is None else str(w.reps))
+        assert row["mode"] == (w.mode or "")
+        assert row["sore"] == w.sore
     assert exported[0]["duration_s"] == "180" and exported[0]["feeling"] == "good"
     assert exported[1]["pain"] == "true" and "knee" in exported[1]["body_parts"].split(";")
     assert exported[2]["distance_m"] == "400" and exported[2]["feeling"] == "hard"

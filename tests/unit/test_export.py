@@ -27,8 +27,11 @@ def make_row(**overrides: object) -> ExportRow:
         "body_parts": (),
         "notes": "",
         "text": "3 min felt good",
-        "plan_week": 1,
-        "source": "log",
+        "forward_s": None,
+        "forward_m": None,
+        "reps": None,
+        "mode": "run",
+        "sore": (),
     }
     values.update(overrides)
     return ExportRow(**values)  # type: ignore[arg-type]
@@ -46,10 +49,23 @@ def test_header_is_exactly_the_columns() -> None:
     assert next(reader) == list(EXPORT_COLUMNS)
 
 
-def test_product_columns_are_present() -> None:
-    required = {"logged_at", "local_date", "duration_s", "distance_m", "feeling", "pain"}
-    required |= {"body_parts", "notes", "text"}
-    assert required <= set(EXPORT_COLUMNS)
+def test_columns_are_the_product_list() -> None:
+    assert EXPORT_COLUMNS == (
+        "logged_at",
+        "local_date",
+        "duration_s",
+        "distance_m",
+        "forward_s",
+        "forward_m",
+        "reps",
+        "mode",
+        "feeling",
+        "pain",
+        "body_parts",
+        "sore",
+        "notes",
+        "text",
+    )
 
 
 def test_plain_utf8_without_bom() -> None:
@@ -68,7 +84,16 @@ def test_cells_are_formatted_for_spreadsheets() -> None:
                     body_parts=("knee", "ankle"),
                     feeling=Feeling.HARD,
                 ),
-                make_row(duration_s=None, distance_m=402.5, feeling=None, plan_week=None),
+                make_row(
+                    duration_s=None,
+                    distance_m=402.5,
+                    feeling=None,
+                    forward_s=240,
+                    forward_m=6000.0,
+                    reps=10,
+                    mode="sprint",
+                    sore=("calf", "quad"),
+                ),
             ]
         )
     )
@@ -80,14 +105,15 @@ def test_cells_are_formatted_for_spreadsheets() -> None:
     assert first["feeling"] == "hard"
     assert first["pain"] == "true"
     assert first["body_parts"] == "knee;ankle"
-    assert first["plan_week"] == "1"
-    assert first["source"] == "log"
+    assert (first["forward_s"], first["forward_m"], first["reps"]) == ("", "", "")
+    assert (first["mode"], first["sore"]) == ("run", "")
     assert second["duration_s"] == ""
     assert second["distance_m"] == "402.5"
     assert second["feeling"] == ""
     assert second["pain"] == "false"
     assert second["body_parts"] == ""
-    assert second["plan_week"] == ""
+    assert (second["forward_s"], second["forward_m"], second["reps"]) == ("240", "6000", "10")
+    assert (second["mode"], second["sore"]) == ("sprint", "calf;quad")
 
 
 def test_logged_at_is_written_in_utc_with_offset() -> None:
