@@ -19,9 +19,15 @@ from bot import paths
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
-SKIP = shutil.ignore_patterns(
-    ".venv", ".git", "data", "dist", "build", "*.egg-info", "__pycache__", ".*_cache", ".env"
+_SKIP = shutil.ignore_patterns(
+    ".venv", ".git", "dist", "build", "*.egg-info", "__pycache__", ".*_cache", ".env"
 )
+
+
+def skip(folder: str, names: list[str]) -> set[str]:
+    """What not to copy; data/ (the SQLite folder) only at the top, bot/data/ is package data."""
+    skipped = set(_SKIP(folder, names))
+    return skipped | {"data"} if Path(folder) == ROOT and "data" in names else skipped
 
 
 def clean_env() -> dict[str, str]:
@@ -36,7 +42,7 @@ def clean_env() -> dict[str, str]:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the wheel from a copy of the source tree (the build leaves nothing in the repo)."""
     src = tmp_path_factory.mktemp("src") / "project"
-    shutil.copytree(ROOT, src, ignore=SKIP)
+    shutil.copytree(ROOT, src, ignore=skip)
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)],
@@ -142,3 +148,24 @@ def test_the_repository_uses_its_own_top_level_folders() -> None:
     assert paths.CONTENT == ROOT / "content"
     assert paths.MIGRATIONS == ROOT / "migrations"
     assert not (ROOT / "bot" / "_data").exists()
+
+
+def test_the_installed_package_finds_places_from_any_folder(
+    wheel: Path, venv: Path, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        assert "bot/data/cities.tsv.gz" in archive.namelist()
+    found = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "from bot.coach.timezones import resolve_zone as r; "
+            "print(r('london, ontario').name, r('paris texas').name)",
+        ],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert found.stdout.split() == ["America/Toronto", "America/Chicago"], found.stderr

@@ -6,17 +6,26 @@ Order of interpretation (first match wins):
 2. A UTC offset: ``+5:30``, ``+05:30``, ``+0530``, ``UTC+2``, ``GMT-3``, ``-0800``, ``+14``.
    Range -12:00..+14:00, minutes 00/15/30/45 -> ``UTC+05:30`` (``UTC`` for zero). A fixed
    offset has no DST; that is what the user asked for.
-3. An alias: big cities that are not IANA names (``san francisco``, ``mumbai``, ``munich``…),
-   a few countries with one zone, and common abbreviations (``EST`` -> America/New_York, so
-   the user gets DST rather than the fixed IANA ``EST``).
+3. An alias: zone abbreviations (``EST`` -> America/New_York, so the user gets DST rather
+   than the fixed IANA ``EST``), nicknames the city table has not (``nyc``, ``sf``, ``uk``),
+   and the few names people mean one way although the table finds them elsewhere too
+   (``washington``, ``barcelona``).
 4. An IANA name in any case, ``_`` or space (``europe/berlin``, ``America/New York``).
-5. The city part of an IANA name (``berlin``, ``new york``, ``sao paulo``; accents, dots,
-   dashes and underscores ignored). Where two names share a city, the longer one wins
+5. A place from the GeoNames city table (``bot.coach.places``): a city over 15,000 people,
+   a first-level region or a country, in any case, with or without accents; ``"London,
+   Ontario"``, ``"paris texas"``, ``"Portland, ME"`` narrow it by region or country. One zone,
+   or one place far bigger than any other of that name elsewhere (``london``), answers
+   directly and names the place; several likely ones (``cambridge``, ``georgia``) are
+   ``ZoneChoices``. Words after a comma that name no place where such a city is are never
+   skipped silently: they give a choice too.
+6. The city part of an IANA name, for the towns too small for the table (``eucla``; accents,
+   dots, dashes and underscores ignored). Where two names share a city, the longer one wins
    (``America/Argentina/Buenos_Aires`` over the old ``America/Buenos_Aires``).
-6. ``"Berlin, Germany"`` is retried as ``"Berlin"``.
+7. ``"nyc, usa"`` is retried as ``"nyc"`` for rules 3 and 6.
+8. An answer in a sentence is retried without its lead-in (``i live in lahore``).
 
-Anything else is ``ZoneUnknown`` with up to five fuzzy suggestions (rapidfuzz over city
-names, aliases and IANA names); a typo never resolves silently.
+Anything else is ``ZoneUnknown`` with up to five fuzzy suggestions (rapidfuzz over the names
+of cities over 100,000 people, aliases and IANA names); a typo never resolves silently.
 """
 
 from __future__ import annotations
@@ -24,10 +33,12 @@ from __future__ import annotations
 import re
 import unicodedata
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz, process
+
+from bot.coach import places
 
 MIN_OFFSET_MINUTES = -12 * 60
 MAX_OFFSET_MINUTES = 14 * 60
@@ -49,14 +60,45 @@ _REGIONS = frozenset(
 _NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 
 
+# One place answers directly when it has this many times the people of the next one of that
+# name in another zone ("london": 21x; "birmingham": 6x is a choice).
+DOMINANT = 3
+# A region or country against a city of its name (or the reverse) must be far bigger:
+# "victoria" (the state, 32x the city in Canada) asks; "jordan" (the country) answers.
+DOMINANT_MIXED = 50
+MAX_CHOICES = 5
+# A region or country answers directly only when this share of its people keep one zone
+# ("spain", "texas"; not "russia" or "brazil").
+AREA_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class ZoneOption:
+    zone: str  # IANA name
+    place: str  # "Portland, Maine, United States", or "" for a bare zone name
+
+
 @dataclass(frozen=True)
 class ZoneFound:
     name: str  # IANA name, "UTC+05:30" form, or "UTC"
+    place: str = field(default="", compare=False)  # the place it was found as, when one
+    # the next place of that name, in another zone ("London, Ontario, Canada")
+    other: ZoneOption | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ZoneChoices:
+    """Several places fit the words: the user picks one."""
+
+    options: tuple[ZoneOption, ...]  # 2..MAX_CHOICES, one per zone, most likely first
+    more: bool = False  # more fitted than are shown
+    ignored: str = ""  # words after a comma that narrowed nothing
 
 
 @dataclass(frozen=True)
 class ZoneUnknown:
     suggestions: tuple[str, ...]  # up to 5 IANA names, best first
+    options: tuple[ZoneOption, ...] = field(default=(), compare=False)  # the same, labelled
 
 
 _UTC_WORDS = frozenset(
@@ -95,183 +137,31 @@ ALIASES: dict[str, str] = {
     "aest": "Australia/Sydney",
     "aedt": "Australia/Sydney",
     "nzst": "Pacific/Auckland",
-    # North America
-    "new york city": "America/New_York",
+    # nicknames, and names people mean one way though the city table finds them elsewhere too
     "nyc": "America/New_York",
     "ny": "America/New_York",
-    "brooklyn": "America/New_York",
-    "boston": "America/New_York",
-    "miami": "America/New_York",
-    "orlando": "America/New_York",
-    "atlanta": "America/New_York",
     "washington": "America/New_York",
-    "washington dc": "America/New_York",
     "dc": "America/New_York",
-    "philadelphia": "America/New_York",
-    "pittsburgh": "America/New_York",
-    "baltimore": "America/New_York",
-    "charlotte": "America/New_York",
-    "cleveland": "America/New_York",
-    "columbus": "America/New_York",
-    "dallas": "America/Chicago",
-    "houston": "America/Chicago",
-    "austin": "America/Chicago",
-    "san antonio": "America/Chicago",
-    "minneapolis": "America/Chicago",
-    "st louis": "America/Chicago",
-    "saint louis": "America/Chicago",
-    "kansas city": "America/Chicago",
-    "nashville": "America/Chicago",
-    "new orleans": "America/Chicago",
-    "milwaukee": "America/Chicago",
-    "salt lake city": "America/Denver",
-    "albuquerque": "America/Denver",
-    "las vegas": "America/Los_Angeles",
-    "san francisco": "America/Los_Angeles",
     "sf": "America/Los_Angeles",
     "la": "America/Los_Angeles",
-    "san diego": "America/Los_Angeles",
-    "san jose": "America/Los_Angeles",
-    "oakland": "America/Los_Angeles",
-    "sacramento": "America/Los_Angeles",
-    "seattle": "America/Los_Angeles",
-    "portland": "America/Los_Angeles",
-    "honolulu": "Pacific/Honolulu",
     "hawaii": "Pacific/Honolulu",
-    "montreal": "America/Toronto",
-    "ottawa": "America/Toronto",
-    "quebec": "America/Toronto",
-    "calgary": "America/Edmonton",
-    "guadalajara": "America/Mexico_City",
-    # Europe
-    "munich": "Europe/Berlin",
-    "munchen": "Europe/Berlin",
-    "hamburg": "Europe/Berlin",
-    "frankfurt": "Europe/Berlin",
-    "cologne": "Europe/Berlin",
-    "koln": "Europe/Berlin",
-    "stuttgart": "Europe/Berlin",
-    "dusseldorf": "Europe/Berlin",
-    "leipzig": "Europe/Berlin",
-    "dresden": "Europe/Berlin",
     "barcelona": "Europe/Madrid",
-    "valencia": "Europe/Madrid",
-    "seville": "Europe/Madrid",
-    "sevilla": "Europe/Madrid",
-    "malaga": "Europe/Madrid",
-    "milan": "Europe/Rome",
-    "milano": "Europe/Rome",
-    "naples": "Europe/Rome",
-    "florence": "Europe/Rome",
-    "venice": "Europe/Rome",
-    "turin": "Europe/Rome",
-    "lyon": "Europe/Paris",
-    "marseille": "Europe/Paris",
-    "nice": "Europe/Paris",
-    "toulouse": "Europe/Paris",
-    "bordeaux": "Europe/Paris",
-    "manchester": "Europe/London",
-    "birmingham": "Europe/London",
-    "liverpool": "Europe/London",
-    "leeds": "Europe/London",
-    "bristol": "Europe/London",
-    "edinburgh": "Europe/London",
-    "glasgow": "Europe/London",
-    "cardiff": "Europe/London",
-    "belfast": "Europe/London",
-    "cork": "Europe/Dublin",
-    "geneva": "Europe/Zurich",
-    "basel": "Europe/Zurich",
-    "bern": "Europe/Zurich",
-    "rotterdam": "Europe/Amsterdam",
-    "the hague": "Europe/Amsterdam",
-    "antwerp": "Europe/Brussels",
-    "porto": "Europe/Lisbon",
-    "gothenburg": "Europe/Stockholm",
-    "krakow": "Europe/Warsaw",
-    "st petersburg": "Europe/Moscow",
-    "saint petersburg": "Europe/Moscow",
-    "salzburg": "Europe/Vienna",
-    "thessaloniki": "Europe/Athens",
-    "kiev": "Europe/Kyiv",
-    # Asia, Oceania, Africa, South America
-    "delhi": "Asia/Kolkata",
-    "new delhi": "Asia/Kolkata",
-    "mumbai": "Asia/Kolkata",
-    "bombay": "Asia/Kolkata",
-    "bangalore": "Asia/Kolkata",
-    "bengaluru": "Asia/Kolkata",
-    "chennai": "Asia/Kolkata",
-    "hyderabad": "Asia/Kolkata",
-    "pune": "Asia/Kolkata",
-    "calcutta": "Asia/Kolkata",
-    "beijing": "Asia/Shanghai",
-    "shenzhen": "Asia/Shanghai",
-    "guangzhou": "Asia/Shanghai",
-    "hangzhou": "Asia/Shanghai",
-    "chengdu": "Asia/Shanghai",
-    "wuhan": "Asia/Shanghai",
-    "osaka": "Asia/Tokyo",
-    "kyoto": "Asia/Tokyo",
-    "yokohama": "Asia/Tokyo",
-    "busan": "Asia/Seoul",
-    "saigon": "Asia/Ho_Chi_Minh",
-    "ho chi minh city": "Asia/Ho_Chi_Minh",
     "hanoi": "Asia/Bangkok",
-    "abu dhabi": "Asia/Dubai",
-    "tel aviv": "Asia/Jerusalem",
-    "canberra": "Australia/Sydney",
-    "wellington": "Pacific/Auckland",
-    "cape town": "Africa/Johannesburg",
-    "durban": "Africa/Johannesburg",
-    "pretoria": "Africa/Johannesburg",
-    "abuja": "Africa/Lagos",
-    "marrakesh": "Africa/Casablanca",
-    "marrakech": "Africa/Casablanca",
     "rio": "America/Sao_Paulo",
-    "rio de janeiro": "America/Sao_Paulo",
-    "brasilia": "America/Sao_Paulo",
-    # countries with one zone
-    "germany": "Europe/Berlin",
-    "france": "Europe/Paris",
     "uk": "Europe/London",
-    "united kingdom": "Europe/London",
-    "england": "Europe/London",
-    "scotland": "Europe/London",
-    "wales": "Europe/London",
-    "ireland": "Europe/Dublin",
-    "spain": "Europe/Madrid",
-    "italy": "Europe/Rome",
-    "netherlands": "Europe/Amsterdam",
     "holland": "Europe/Amsterdam",
-    "belgium": "Europe/Brussels",
-    "switzerland": "Europe/Zurich",
-    "austria": "Europe/Vienna",
-    "sweden": "Europe/Stockholm",
-    "norway": "Europe/Oslo",
-    "denmark": "Europe/Copenhagen",
-    "finland": "Europe/Helsinki",
-    "poland": "Europe/Warsaw",
-    "czechia": "Europe/Prague",
-    "czech republic": "Europe/Prague",
-    "greece": "Europe/Athens",
-    "ukraine": "Europe/Kyiv",
-    "india": "Asia/Kolkata",
-    "china": "Asia/Shanghai",
-    "japan": "Asia/Tokyo",
     "korea": "Asia/Seoul",
-    "south korea": "Asia/Seoul",
-    "israel": "Asia/Jerusalem",
-    "thailand": "Asia/Bangkok",
     "vietnam": "Asia/Ho_Chi_Minh",
-    "philippines": "Asia/Manila",
-    "new zealand": "Pacific/Auckland",
-    "south africa": "Africa/Johannesburg",
-    "nigeria": "Africa/Lagos",
-    "kenya": "Africa/Nairobi",
-    "egypt": "Africa/Cairo",
 }
 
+# What people put before a place when they answer in a sentence; tried only after the
+# words as typed name nothing ("In Salah" is a town).
+_FILLER = re.compile(
+    r"^(?:(?:i\s*['’]?\s*m|i\s+am|we\s*['’]?\s*re|we\s+are)\s+(?:(?:based|living)\s+)?"
+    r"(?:in|from|near|at)|i\s+live\s+(?:in|near)|we\s+live\s+in|(?:living|based)\s+in"
+    r"|near|in|from|it\s*['’]?\s*s|the)\s+",
+    re.IGNORECASE,
+)
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-−])\s*(\d{1,2})(?:\s*[:.h]?\s*(\d{2}))?$")
 
 
@@ -355,27 +245,75 @@ def _exact(key: str) -> str | None:
 
 def suggest_zones(text: str, limit: int = 5) -> tuple[str, ...]:
     """Up to ``limit`` IANA names that look like ``text``, best first."""
-    key = _norm(text)
-    if not key:
-        return ()
+    return tuple(o.zone for o in suggest_options(text, limit))
+
+
+def _iana_suggestions(key: str, limit: int) -> list[tuple[float, str]]:
+    """(similarity, IANA name) for zones whose name, city or alias looks like ``key``."""
     keys, names = _fuzzy_choices()
-    found: list[str] = []
+    found: list[tuple[float, str]] = []
     best: float | None = None
-    for _, score, index in process.extract(
-        key, keys, scorer=fuzz.WRatio, limit=limit * 6, score_cutoff=60
+    for matched, score, index in process.extract(
+        key, keys, scorer=fuzz.ratio, limit=limit * 6, score_cutoff=60
     ):
         best = score if best is None else best
         if score < best - 20:  # far behind the best match: noise
             break
         name = names[index]
-        if name not in found:
-            found.append(name)
+        if all(name != n for _, n in found):
+            found.append((fuzz.ratio(key, matched), name))
         if len(found) == limit:
             break
-    return tuple(found)
+    return found
 
 
-def resolve_zone(text: str) -> ZoneFound | ZoneUnknown:
+def suggest_options(text: str, limit: int = 5) -> tuple[ZoneOption, ...]:
+    """Zones that look like ``text`` (a typo), labelled with the city when one, best first."""
+    key = _norm(text)
+    if not key:
+        return ()
+    scored = [(score, ZoneOption(name, "")) for score, name in _iana_suggestions(key, limit)]
+    if "/" not in key:
+        scored += [
+            (score, ZoneOption(p.zone, p.label))
+            for score, p in places.table().suggest(places.fold(text), limit)
+        ]
+    found: dict[str, ZoneOption] = {}
+    # stable: on equal similarity a city's label beats a bare zone name
+    for _, option in sorted(scored, key=lambda s: (-s[0], not s[1].place)):
+        found.setdefault(option.zone, option)
+    return tuple(found.values())[:limit]
+
+
+def _people(options: list[places.Place], label: str) -> int:
+    return sum(o.population for o in options if o.area and o.label == label)
+
+
+def _decide(found: places.Lookup, ignored: str) -> ZoneFound | ZoneChoices:
+    """One zone or a clear winner answers; otherwise the likely places are offered."""
+    options = list(found.places)
+    for near in found.near_misses:  # "sidney": Sidney, Ohio, and Sydney
+        if all(near.zone != o.zone for o in options):
+            options.append(near)
+    top = options[0]
+    if len(options) == 1:
+        return ZoneFound(top.zone, top.label)
+    second = options[1]
+    clear = (
+        not ignored
+        and not found.near_misses
+        and not (top.area and second.area and top.label != second.label)  # "punjab"
+        and top.population
+        >= (DOMINANT if top.area == second.area else DOMINANT_MIXED) * max(second.population, 1)
+        and (not top.area or top.population >= AREA_SHARE * _people(options, top.label))
+    )
+    if clear:
+        return ZoneFound(top.zone, top.label, other=ZoneOption(second.zone, second.label))
+    shown = tuple(ZoneOption(p.zone, p.label) for p in options[:MAX_CHOICES])
+    return ZoneChoices(shown, more=len(options) > MAX_CHOICES, ignored=ignored)
+
+
+def resolve_zone(text: str) -> ZoneFound | ZoneChoices | ZoneUnknown:
     """Interpret /timezone input; see the module docstring for the order of rules."""
     raw = " ".join(text.split())
     if not raw or len(raw) > 100:
@@ -389,9 +327,23 @@ def resolve_zone(text: str) -> ZoneFound | ZoneUnknown:
         except ValueError:
             return ZoneUnknown(())
     key = _norm(raw)
+    if key in _UTC_WORDS:
+        return ZoneFound("UTC")
+    alias = ALIASES.get(key)
+    if alias is not None and _norm(alias) in _iana_names():
+        return ZoneFound(alias)
+    full = _iana_names().get(key)
+    if full is not None and "/" in full:
+        return ZoneFound(full)
+    if "/" not in key and (found := places.lookup(raw)) is not None and found.places:
+        ignored = raw.split(",", 1)[1].strip() if found.ignored else ""
+        return _decide(found, ignored)
     name = _exact(key)
     if name is None and "," in key:
         name = _exact(key.split(",", 1)[0].strip())
     if name is not None:
         return ZoneFound(name)
-    return ZoneUnknown(suggest_zones(raw.split(",", 1)[0]))
+    if (bare := _FILLER.sub("", raw)) != raw and bare:  # "i live in lahore", "im in nyc"
+        return resolve_zone(bare)
+    options = suggest_options(raw.split(",", 1)[0])
+    return ZoneUnknown(tuple(o.zone for o in options), options)

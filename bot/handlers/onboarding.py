@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +14,7 @@ from bot import render
 from bot.callbacks import Press, cb
 from bot.coach.days import days_field
 from bot.coach.schedule import RemindSpec, format_days, parse_remind, same_clock
-from bot.coach.timezones import ZoneFound, resolve_zone
+from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
 from bot.coach.types import TRACKS
 from bot.coaching import training_days
 from bot.content import Content
@@ -23,6 +24,7 @@ from bot.handlers import reminders as reminder_handlers
 from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
 from bot.reminders import INDEFINITE, reschedule
 from bot.render import onboarding as msgs
+from bot.render import zones as zone_msgs
 
 log = logging.getLogger(__name__)
 
@@ -240,10 +242,14 @@ async def onboarding_text(
             return
         user.remind_time, user.reminders_on = parsed.at.strftime("%H:%M"), True
     else:
-        zone = resolve_zone(text[:100])
+        zone = await asyncio.to_thread(resolve_zone, text[:100])  # see /timezone
+        if isinstance(zone, ZoneChoices):
+            markup = zone_msgs.choice_keyboard(zone.options, "oz")
+            await say(update, context, zone_msgs.choices(text, zone, command=False), markup)
+            return
         if not isinstance(zone, ZoneFound):
-            markup = render.keyboard([[(z, cb("oz", z))] for z in zone.suggestions])
-            await say(update, context, msgs.zone_suggestions(text), markup)
+            typo = zone_msgs.choice_keyboard(zone.options, "oz") if zone.options else None
+            await say(update, context, msgs.zone_suggestions(text), typo)
             return
         user.timezone = zone.name
     await _advance(update, context, repo, user, step)

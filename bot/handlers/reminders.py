@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from telegram import Update
 
 from bot import render
-from bot.callbacks import Press, cb
+from bot.callbacks import Press
 from bot.coach.days import days_field
 from bot.coach.schedule import (
     RemindError,
@@ -18,7 +19,7 @@ from bot.coach.schedule import (
     format_days,
     parse_remind,
 )
-from bot.coach.timezones import ZoneFound, resolve_zone
+from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
 from bot.coaching import (
     local_now,
     record_session,
@@ -31,6 +32,7 @@ from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say
 from bot.handlers.log import logged_text, session_buttons
 from bot.reminders import INDEFINITE, SNOOZE, reschedule
+from bot.render import zones as zone_msgs
 
 MAX_PAUSE_DAYS = 365
 
@@ -94,14 +96,23 @@ def _remind_problem(err: RemindError) -> str:
 
 
 # --- time zones ------------------------------------------------------------------------------
-async def _set_zone(update: Update, context: Context, name: str) -> None:
+async def _set_zone(
+    update: Update, context: Context, name: str, found: ZoneFound | None = None
+) -> None:
     now = datetime.now(UTC)
     async with get_deps(context).db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         user.timezone = name
         reschedule(user, now)
         local = local_now(user, now)
-    await say(update, context, render.timezone_set(name, local), render.remove_reply_keyboard())
+    place = found.place if found else ""
+    note = zone_msgs.other_place(place, found.other) if found and found.other else ""
+    await say(
+        update,
+        context,
+        render.timezone_set(name, local, place, note),
+        render.remove_reply_keyboard(),
+    )
 
 
 async def timezone_command(update: Update, context: Context) -> None:
@@ -112,16 +123,17 @@ async def timezone_command(update: Update, context: Context) -> None:
             current = user.timezone
         await say(update, context, render.timezone_usage(current), render.location_keyboard())
         return
-    found = resolve_zone(text[:100])
+    # in a worker thread: the first place lookup reads the city table (under a second)
+    found = await asyncio.to_thread(resolve_zone, text[:100])
     if isinstance(found, ZoneFound):
-        await _set_zone(update, context, found.name)
+        await _set_zone(update, context, found.name, found)
         return
-    markup = (
-        render.keyboard([[(name, cb("tz", name))] for name in found.suggestions])
-        if found.suggestions
-        else None
-    )
-    await say(update, context, render.timezone_unknown(text, found.suggestions), markup)
+    if isinstance(found, ZoneChoices):
+        markup = zone_msgs.choice_keyboard(found.options, "tz")
+        await say(update, context, zone_msgs.choices(text, found), markup)
+        return
+    typo = zone_msgs.choice_keyboard(found.options, "tz") if found.options else None
+    await say(update, context, render.timezone_unknown(text, found.suggestions), typo)
 
 
 async def on_zone_button(update: Update, context: Context, press: Press) -> None:

@@ -387,10 +387,14 @@ def remind_status(
     return "\n".join(lines)
 
 
-def timezone_set(name: str, local: datetime) -> str:
-    return (
-        f"🌍 Time zone set to <b>{e(name)}</b>. It's {local.strftime('%H:%M on %a %d %b')} there."
+def timezone_set(name: str, local: datetime, place: str = "", note: str = "") -> str:
+    """``place``: where the zone was found (``London, England, …``); ``note``: a line after."""
+    where = f" ({e(place)})" if place else ""
+    text = (
+        f"🌍 Time zone set to <b>{e(name)}</b>{where}. "
+        f"It's {local.strftime('%H:%M on %a %d %b')} there."
     )
+    return f"{text}\n{note}" if note else text
 
 
 def timezone_unknown(text: str, suggestions: Sequence[str]) -> str:

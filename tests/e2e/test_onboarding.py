@@ -76,8 +76,8 @@ async def test_unknown_zone_offers_suggestions(bot: Harness) -> None:
     for _ in range(3):
         [step] = await bot.press(step, "Skip")
     [suggest] = await bot.say("berln")
-    assert "Europe/Berlin" in suggest.button_texts()
-    [done] = await bot.press(suggest, "Europe/Berlin")
+    assert "Berlin, Germany · Europe/Berlin" in suggest.button_texts()
+    [done] = await bot.press(suggest, "Berlin, Germany · Europe/Berlin")
     assert "All set" in done.text
     assert (await user_row(bot)).timezone == "Europe/Berlin"
 

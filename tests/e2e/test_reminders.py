@@ -138,9 +138,9 @@ async def test_an_unknown_zone_gets_suggestions_to_tap(coach: Harness) -> None:
     await coach.say("/remind daily 07:30")
     [reply] = await coach.say("/timezone Berlinn")
     assert "Did you mean" in reply.text
-    assert "Europe/Berlin" in reply.button_texts()
+    assert "Berlin, Germany · Europe/Berlin" in reply.button_texts()
     assert (await load(coach.db)).timezone == "UTC"
-    [done] = await coach.press(reply, "Europe/Berlin")
+    [done] = await coach.press(reply, "Berlin, Germany · Europe/Berlin")
     assert "Time zone set to Europe/Berlin" in done.text
     assert (await load(coach.db)).timezone == "Europe/Berlin"
 

@@ -7,6 +7,7 @@ import pytest
 from bot.coach.schedule import zone
 from bot.coach.timezones import (
     ALIASES,
+    ZoneChoices,
     ZoneFound,
     ZoneUnknown,
     resolve_zone,
@@ -65,8 +66,8 @@ from bot.coach.timezones import (
         ("melbourne", "Australia/Melbourne"),
         ("buenos aires", "America/Argentina/Buenos_Aires"),
         ("singapore", "Asia/Singapore"),
-        ("st johns", "America/St_Johns"),
-        ("St. John's", "America/St_Johns"),
+        ("newfoundland", "America/St_Johns"),
+        ("St. John's, Newfoundland", "America/St_Johns"),
         ("port-au-prince", "America/Port-au-Prince"),
         ("kyiv", "Europe/Kyiv"),
         # aliases: big cities that are not IANA names, countries, abbreviations
@@ -118,8 +119,8 @@ def test_resolve_zone_found(text: str, expected: str) -> None:
         ("Berlinn", "Europe/Berlin"),
         ("new yrok", "America/New_York"),
         ("lodnon", "Europe/London"),
-        ("sidney", "Australia/Sydney"),
-        ("tokio", "Asia/Tokyo"),
+        ("sydny", "Australia/Sydney"),
+        ("tokyoo", "Asia/Tokyo"),
         ("amsterdm", "Europe/Amsterdam"),
         ("los angles", "America/Los_Angeles"),
         ("europe/berlim", "Europe/Berlin"),
@@ -180,3 +181,27 @@ def test_zone_from_offset_minutes(minutes: int, name: str) -> None:
 def test_zone_from_offset_minutes_rejects(minutes: int) -> None:
     with pytest.raises(ValueError):
         zone_from_offset_minutes(minutes)
+
+
+@pytest.mark.parametrize(
+    ("text", "zones"),
+    [
+        # the tz database names a zone for St. John's, Newfoundland; Florida has one too
+        ("st johns", {"America/St_Johns", "America/New_York"}),
+        ("St. John's", {"America/St_Johns", "America/New_York"}),
+        ("cambridge", {"Europe/London", "America/New_York", "America/Toronto"}),
+    ],
+)
+def test_same_name_in_several_zones_is_a_choice(text: str, zones: set[str]) -> None:
+    result = resolve_zone(text)
+    assert isinstance(result, ZoneChoices)
+    assert zones <= {o.zone for o in result.options}
+    assert all(o.place for o in result.options)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("tokio", "Asia/Tokyo"), ("sidney", "Australia/Sydney"), ("lemberg", "Europe/Kyiv")],
+)
+def test_names_in_other_languages_are_places_not_typos(text: str, expected: str) -> None:
+    assert resolve_zone(text) == ZoneFound(expected)
