@@ -1,16 +1,20 @@
-"""The peer for benchmarks/intake.py: a plain python-telegram-bot echo bot, PTB defaults."""
+"""The peer: a plain python-telegram-bot echo bot on the same PTB and httpx (12 lines of bot)."""
 
 import os
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await context.bot.send_message(update.effective_chat.id, update.message.text)
+    await update.effective_message.reply_text(update.effective_message.text or "")  # type: ignore[union-attr]
 
 
-builder = Application.builder().token(os.environ["BOT_TOKEN"])
-app = builder.base_url(os.environ["TELEGRAM_BASE_URL"]).build()
-app.add_handler(MessageHandler(filters.TEXT, echo))
-app.run_polling(timeout=10)
+app = (
+    ApplicationBuilder()
+    .token(os.environ["BOT_TOKEN"])
+    .base_url(os.environ["TELEGRAM_BASE_URL"])
+    .build()
+)
+app.add_handler(MessageHandler(filters.ALL, echo))
+app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=10)

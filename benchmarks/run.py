@@ -1,8 +1,13 @@
 """Performance figures: python benchmarks/run.py (or make bench). Prints, asserts nothing.
 
-Measures the hot paths a user or operator would feel: parsing a log, searching tips, loading
-content, rendering a chart, a /log round trip through the fake Bot API, and the reminder
-dispatcher's claim-and-send for many users (rate limiter off, to show our own overhead).
+In one run, side by side: the bot and a plain python-telegram-bot echo bot through the same
+fake Bot API (cold start, idle RSS; updates/s and latency from benchmarks/intake.py when it is
+there), the hot paths (parsing a log, tip search, loading content, a chart, a /log round trip),
+per-user costs for 10 vs 5,000 sessions, and reminder fan-outs at 1,000 and 10,000 due users
+for the free (30 msg/s) and paid (1,000 msg/s) budgets, rate limiter on, through a fake Bot API
+in its own process with Telegram's flood control; plus the dispatcher alone at 1,000 msg/s
+(Telegram answering in process), which is our own ceiling. `--quick` skips the 10,000-user
+fan-out at 30 msg/s (about six minutes by itself).
 """
 
 from __future__ import annotations
@@ -10,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,11 +76,9 @@ def pure_figures() -> None:
     report("progress chart PNG (8 weeks)", f"median {med / 1000:.0f} ms, p95 {p95 / 1000:.0f} ms")
 
 
-async def bot_figures(users: int) -> None:
+async def round_trip_figures() -> None:
     from bot.db import migrate
-    from bot.db.models import User
     from bot.db.session import Database
-    from bot.reminders import collect_due, deliver
     from tests.e2e.harness import start_harness, stop_harness
     from tests.fakes import FakeBotAPI
 
@@ -96,38 +100,60 @@ async def bot_figures(users: int) -> None:
                 "/log round trip over HTTP (SQLite)",
                 f"median {statistics.median(rounds):.1f} ms, p95 {p95:.1f} ms",
             )
-            now = datetime.now(UTC)
-            async with db.uow() as repo:
-                for uid in range(10_000, 10_000 + users):
-                    server.chats[uid] = {"id": uid, "type": "private", "first_name": "B"}
-                    repo.session.add(
-                        User(
-                            id=uid,
-                            chat_id=uid,
-                            first_name="B",
-                            next_reminder_at=now - timedelta(seconds=5),
-                        )
-                    )
-            t = time.perf_counter()
-            items = await collect_due(db, h.deps.content, now)
-            claimed = time.perf_counter() - t
-            bare_bot = h.app.bot
-            t = time.perf_counter()
-            statuses = await deliver(bare_bot, db, items)
-            sent = time.perf_counter() - t
-            report(f"dispatcher: claim+decide {users} due users", f"{claimed:.2f} s")
-            report(
-                f"dispatcher: send {statuses.count('sent')} reminders (rate limiter on)",
-                f"{sent:.2f} s ({len(items) / sent:.0f} msg/s)",
-            )
             await stop_harness(h)
         await db.dispose()
 
 
+def side_by_side() -> None:
+    from benchmarks.startup import startup
+
+    for name, (cold, rss) in asyncio.run(startup()).items():
+        report(f"{name}: cold start to first getUpdates", f"{cold:.2f} s")
+        report(f"{name}: idle RSS", f"{rss:.0f} MiB")
+    intake = ROOT / "benchmarks" / "intake.py"
+    if intake.exists():
+        print("-- benchmarks/intake.py (updates/s, p50/p95, bot vs echo bot) --", flush=True)
+        subprocess.run([sys.executable, str(intake)], cwd=ROOT, check=False)
+    else:
+        report("updates/s vs the echo bot", "benchmarks/intake.py not present")
+
+
+def cost_figures() -> None:
+    from benchmarks.costs import costs
+
+    for name, by in asyncio.run(costs()).items():
+        report(
+            f"{name}: 10 vs 5,000 sessions",
+            f"{by[10]:.1f} ms vs {by[5000]:.1f} ms ({by[5000] / by[10]:.2f}x)",
+        )
+
+
+def fanout_figures(quick: bool) -> None:
+    from benchmarks.fanout import dispatcher_only, fanout
+
+    for users, budget in ((1000, 30), (10_000, 30), (1000, 1000), (10_000, 1000)):
+        if quick and users == 10_000 and budget == 30:
+            report("fan-out 10,000 users at 30/s", "skipped (--quick)")
+            continue
+        result = asyncio.run(fanout(users, budget))
+        report(f"fan-out {users:,} users, budget {budget}/s", result.line())
+    alone = asyncio.run(dispatcher_only(10_000, 1000))
+    report(
+        "dispatcher alone, 10,000 users, budget 1000/s",
+        f"{alone.rate:.0f} msg/s ({alone.sent} sent in {alone.last_s:.1f} s)",
+    )
+
+
 def main() -> None:
-    print(f"Python {sys.version.split()[0]}; figures from this machine, one run")
+    quick = "--quick" in sys.argv
+    started = time.perf_counter()
+    print(f"Python {sys.version.split()[0]}; figures from this machine, one run", flush=True)
+    side_by_side()
     pure_figures()
-    asyncio.run(bot_figures(users=300))
+    asyncio.run(round_trip_figures())
+    cost_figures()
+    fanout_figures(quick)
+    report("bench took", f"{time.perf_counter() - started:.0f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report("peak RSS of this process", f"{peak:.0f} MiB")
 

@@ -39,7 +39,7 @@ from bot.handlers import (
 from bot.handlers import plan as plan_handlers
 from bot.handlers import reminders as reminder_handlers
 from bot.intake.guard import CommitFirst
-from bot.ratelimit import CoachRateLimiter
+from bot.ratelimit import SHARED_HEADROOM, CoachRateLimiter, SharedBudget
 
 logger = logging.getLogger(__name__)
 
@@ -61,13 +61,29 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     # Every request first commits the update's open work (bot/intake/guard.py), then is paced.
-    limiter = CoachRateLimiter(max_retries=3) if with_rate_limiter else None
+    limiter = rate_limiter(deps, token) if with_rate_limiter else None
     builder = builder.rate_limiter(CommitFirst(limiter))
     app = builder.build()
     app.bot_data[KEY] = deps
     add_handlers(app)
     observe.instrument(app)
     return app
+
+
+def rate_limiter(deps: Deps, token: str) -> CoachRateLimiter:
+    """One Telegram budget per bot: in PostgreSQL when replicas may share it, else in memory."""
+    rate = deps.settings.telegram_rate_limit
+    budget = None
+    if deps.db.dialect == "postgresql":
+        bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 0
+        budget = SharedBudget(deps.db.engine, bot_id, rate * SHARED_HEADROOM)
+    limiter = CoachRateLimiter(rate=rate, budget=budget)
+
+    async def blocked(chat_id: int) -> None:
+        await reminders.mark_blocked(deps.db, chat_id)
+
+    limiter.on_blocked = blocked
+    return limiter
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]

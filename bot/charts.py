@@ -3,6 +3,9 @@
 Only matplotlib's object API (Figure + the Agg canvas) is used, never pyplot: pyplot keeps
 global state and is not thread-safe, and the chart is rendered in a worker thread so the
 event loop never blocks on it.
+
+matplotlib is imported on the first chart, not at start-up: it is the heaviest import of the
+bot (over a second and tens of MiB), and most processes draw a chart rarely or never.
 """
 
 from __future__ import annotations
@@ -11,13 +14,12 @@ import asyncio
 import io
 from collections.abc import Sequence
 from datetime import date
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from typing import TYPE_CHECKING
 
 from bot.coach.types import WeekStat
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 # 1200x900 px: wide enough for 8-12 weeks, still sharp when a phone scales it down.
 FIG_SIZE_IN = (12.0, 9.0)
@@ -170,6 +172,8 @@ def _style_axes(ax: Axes, weeks: Sequence[WeekStat], y_max: float) -> None:
 
 
 def _draw_legend(ax: Axes, *, target: bool, pain: bool, paused: bool) -> None:
+    from matplotlib.patches import Patch
+
     handles = [Patch(facecolor=BAR_COLOUR, label="Backward minutes")]
     if target:
         handles.append(
@@ -198,6 +202,9 @@ def progress_chart_png(
 ) -> bytes:
     """Render the weekly chart (the last MAX_WEEKS weeks); pure CPU, safe from any thread."""
     weeks = weeks[-MAX_WEEKS:]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=FIG_SIZE_IN, dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)  # attach the Agg canvas explicitly; no pyplot, no global backend
     try:

@@ -145,26 +145,40 @@ def paused_through(user: User, day: date) -> bool:
     return user.paused_until.astimezone(user_zone(user)).date() > day
 
 
-async def catch_up_plan(repo: Repo, content: Content, user: User, today: date) -> None:
-    """Apply the weekly progression rule to every local week that ended since we last looked.
+def catch_up_range(user: User, today: date) -> tuple[date, date] | None:
+    """The local days whose sessions a catch-up reads, or None when there is nothing to do."""
+    start = user.plan_week_start
+    this_monday = plan.week_starting(today)
+    if start is None or start >= this_monday:
+        return None
+    end = min(start + timedelta(weeks=MAX_CATCH_UP_WEEKS), this_monday) - timedelta(days=1)
+    return start, end
+
+
+def apply_catch_up(
+    content: Content, user: User, today: date, sessions: Sequence[SessionFact]
+) -> list[PlanChange]:
+    """Apply the weekly progression rule to every local week that ended since we last looked,
+    given the sessions of catch_up_range(); returns the decisions to store.
 
     Idempotent: a PlanChange row is unique per user and week, and the same stored sessions
     give the same decision on any replica.
     """
     this_monday = plan.week_starting(today)
+    changes: list[PlanChange] = []
     if user.plan_week_start is None:
         user.plan_week_start = this_monday
         if not user.plan_reason:
             user.plan_reason = plan.encode_reason(plan.started())
-        return
+        return changes
     for _ in range(MAX_CATCH_UP_WEEKS):
         start = user.plan_week_start
         if start >= this_monday:
-            return
+            return changes
         end = start + timedelta(days=6)
-        rows = await repo.workouts_between(user.id, start, end)
+        rows = [s for s in sessions if start <= s.local_date <= end]
         review = plan.review_week(
-            [fact(r) for r in rows],
+            rows,
             user.plan_week,
             week_target(content, user),
             paused=not rows and paused_through(user, end),
@@ -173,7 +187,7 @@ async def catch_up_plan(repo: Repo, content: Content, user: User, today: date) -
         decision = plan.progress(review)
         reason = plan.encode_reason(decision.reason)
         next_start = start + timedelta(days=7)
-        await repo.record_plan_change(
+        changes.append(
             PlanChange(
                 user_id=user.id,
                 week_start=next_start,
@@ -190,6 +204,15 @@ async def catch_up_plan(repo: Repo, content: Content, user: User, today: date) -
         )
     # Away for longer than we replay: start again from this week without more verdicts.
     user.plan_week_start = this_monday
+    return changes
+
+
+async def catch_up_plan(repo: Repo, content: Content, user: User, today: date) -> None:
+    """apply_catch_up() for one user, reading only the weeks it replays."""
+    days = catch_up_range(user, today)
+    rows = await repo.workouts_between(user.id, *days) if days else []
+    for change in apply_catch_up(content, user, today, [fact(r) for r in rows]):
+        await repo.record_plan_change(change)
 
 
 @dataclass(frozen=True)

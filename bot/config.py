@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     log_level: LogLevel = "INFO"
     reminder_interval_s: float = Field(default=20.0, gt=0, le=60)
+    # Telegram's overall limit for this bot: 30 messages/s, up to 1000 with paid broadcasts.
+    telegram_rate_limit: float = Field(default=30.0, ge=1, le=1000)
     content_dir: Path | None = None  # default: the content/ folder shipped with the bot
     # Seconds to keep trying an unreachable database before telling a sender their message
     # was not saved (and to send it again).

@@ -1,55 +1,393 @@
-"""PTB's AIORateLimiter plus a per-chat pace, so a reminder fan-out stays under Telegram's limits.
+"""Telegram's send limits, for the bot as a whole: one budget shared by every replica.
 
-AIORateLimiter paces everything to ~30 messages/s and retries a 429 after its retry_after; it
-only limits groups per chat. Telegram also asks for about one message a second per private chat
-(short bursts are fine), which the per-chat limiter adds.
+Telegram allows a bot about 30 messages a second overall (1,000 with paid broadcasts) and about
+one a second per chat, short bursts tolerated. Two kinds of traffic share that budget:
+
+- **replies** (anything sent while handling an update) never wait for the overall budget: they
+  only keep the per-chat pace, and the messages they send are charged to the budget afterwards,
+  so broadcasts make room for them. A fan-out can therefore never delay a reply.
+- **broadcasts** (reminders and summaries, marked with `Broadcast` in `rate_limit_args`) wait
+  for a slot of the budget. Slots are spaced evenly (GCRA: a theoretical arrival time moves
+  one interval per message), so no one-second window sees more than the rate.
+
+With SQLite there is one process, and the budget lives in memory. With PostgreSQL the
+theoretical arrival time is one row (`send_budget`), moved by one UPDATE per handful of slots,
+so any number of replicas together keep the rate (a little further under it than one process,
+as their schedulers jitter independently). A Redis client would
+be a new dependency for what one row already does at a few statements a second.
+
+A 429 holds the whole budget for its `retry_after` and the request is tried again. A reply that
+surely did not reach Telegram (a 5xx answer, a refused connection) is retried with back-off; one
+that may have arrived (a read timeout) is never sent again. A 403 on a reply marks the user
+inactive, like a 403 on a reminder.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Coroutine
-from typing import Any
+import asyncio
+import logging
+import time
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from aiolimiter import AsyncLimiter
+import httpx
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram._utils.types import JSONDict
-from telegram.ext import AIORateLimiter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
 
 from bot import metrics
 
-PER_CHAT_BURST = 10  # messages
-PER_CHAT_PERIOD = 10.0  # seconds: on average one a second, short bursts allowed
-MAX_CHATS = 4096
+log = logging.getLogger(__name__)
+
+FREE_RATE = 30  # messages per second Telegram allows a bot without paid broadcasts
+HEADROOM = 0.98  # pace a little under the limit: request timing jitters on the way
+SHARED_HEADROOM = 0.96  # more so across replicas: their schedulers jitter independently
+WINDOW_S = 1.01  # no more than the rate's whole messages start within this long (see _window)
+PER_CHAT_BURST = 10  # messages a chat may receive at once ...
+PER_CHAT_PERIOD = 10.0  # ... after which about one a second (PER_CHAT_BURST per this period)
+MAX_CHATS = 4096  # chats whose pace is remembered
+CHUNK_S = 0.1  # a broadcast reservation covers at most this much of the budget
+REPLY_RETRY_S = (0.5, 1.0, 2.0)  # back-off between tries of a reply that surely did not arrive
+SLOT_AHEAD_S = (
+    0.1  # shared slots start at least this far ahead: the answer's trip can't make them late
+)
+MAX_FORFEITS = 5  # late shared slots given up for a later one before sending anyway
+MAX_LEAD_S = 0.1  # the most a broadcast's `started` runs ahead of its slot
+CHARGE_DELAY_S = 0.2  # replies are charged to a shared budget in one statement per this long
 
 
-class CoachRateLimiter(AIORateLimiter):
-    def __init__(self, max_retries: int = 3) -> None:
-        super().__init__(overall_max_rate=30, overall_time_period=1, max_retries=max_retries)
-        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+@dataclass(frozen=True)
+class Broadcast:
+    """`rate_limit_args` of a send that may wait for the budget (a reminder, a summary).
 
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(PER_CHAT_BURST, PER_CHAT_PERIOD)
-        self._chats[chat_id] = limiter
+    `started` runs once the slot has come, right before the request goes out; it returns
+    False when the message must not be sent after all (see reminders.py).
+    """
+
+    started: Callable[[], Awaitable[bool]] | None = None
+
+
+class Cancelled(Exception):
+    """The broadcast's `started` said no: nothing was sent."""
+
+
+def surely_unsent(err: NetworkError) -> bool:
+    """True when Telegram surely did not act on the request, so sending again cannot duplicate
+    it: an error answer (5xx) or a connection that never got through. A read timeout may come
+    after Telegram delivered the message, so that one is never repeated."""
+    if isinstance(err, BadRequest):  # PTB files it under NetworkError; it is an answer
+        return False
+    cause = err.__cause__
+    if cause is None:
+        return True
+    return isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+class Budget(Protocol):
+    """Slots of the overall send rate."""
+
+    rate: float
+
+    async def reserve(self, n: int) -> list[float]:
+        """n slots (time.monotonic() instants, evenly spaced) for broadcasts to wait for."""
+        ...
+
+    def charge(self, n: int) -> None:
+        """n messages were just sent without waiting (replies): later slots make room."""
+        ...
+
+    async def hold(self, seconds: float) -> None:
+        """Telegram said 429: no slot before `seconds` from now."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class LocalBudget:
+    """The budget of one process (SQLite, tests): a theoretical arrival time in memory."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self.tat = 0.0
+
+    async def reserve(self, n: int) -> list[float]:
+        start = max(self.tat, time.monotonic())
+        self.tat = start + n * self.interval
+        return [start + k * self.interval for k in range(n)]
+
+    def charge(self, n: int) -> None:
+        self.tat = max(self.tat, time.monotonic()) + n * self.interval
+
+    async def hold(self, seconds: float) -> None:
+        self.tat = max(self.tat, time.monotonic() + seconds)
+
+    async def close(self) -> None:
+        return None
+
+
+_RESERVE = text(
+    """
+    INSERT INTO send_budget (bot_id, tat)
+    VALUES (:bot, CAST(:start AS float8) + CAST(:k AS float8) * CAST(:interval AS float8))
+    ON CONFLICT (bot_id) DO UPDATE
+        SET tat = GREATEST(send_budget.tat, CAST(:start AS float8))
+                  + CAST(:k AS float8) * CAST(:interval AS float8)
+    RETURNING tat
+    """
+)
+_HOLD = text(
+    """
+    INSERT INTO send_budget (bot_id, tat) VALUES (:bot, CAST(:until AS float8))
+    ON CONFLICT (bot_id) DO UPDATE SET tat = GREATEST(send_budget.tat, CAST(:until AS float8))
+    """
+)
+
+
+class SharedBudget:
+    """The bot's budget in PostgreSQL: one row per bot, in epoch seconds. Replicas read their
+    own clocks (kept in step by NTP, as any server's are): the database's clock would reach
+    them only after a round trip of unknown length. If the database cannot be reached, this
+    process paces itself alone until it can."""
+
+    def __init__(self, engine: AsyncEngine, bot_id: int, rate: float) -> None:
+        self.engine = engine
+        self.bot_id = bot_id
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self.debt = 0
+        self._fallback = LocalBudget(rate)
+        self._charger: asyncio.Task[None] | None = None
+        self._failing = False
+
+    async def reserve(self, n: int) -> list[float]:
+        debt, self.debt = self.debt, 0
+        start = time.time() + (SLOT_AHEAD_S if n else 0.0)
+        params = {"bot": self.bot_id, "k": n + debt, "interval": self.interval, "start": start}
+        try:
+            async with self.engine.begin() as conn:
+                tat = float((await conn.execute(_RESERVE, params)).scalar_one())
+        except (SQLAlchemyError, OSError) as err:
+            self._warn(err)
+            self._fallback.charge(debt)
+            return await self._fallback.reserve(n)
+        self._failing = False
+        first = time.monotonic() + (tat - n * self.interval - time.time())
+        return [first + k * self.interval for k in range(n)]
+
+    def charge(self, n: int) -> None:
+        self.debt += n
+        if self._charger is None or self._charger.done():
+            self._charger = asyncio.get_running_loop().create_task(self._charge_soon())
+
+    async def _charge_soon(self) -> None:
+        await asyncio.sleep(CHARGE_DELAY_S)
+        if self.debt:
+            await self.reserve(0)
+
+    async def hold(self, seconds: float) -> None:
+        await self._fallback.hold(seconds)
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(_HOLD, {"bot": self.bot_id, "until": time.time() + seconds})
+        except (SQLAlchemyError, OSError) as err:
+            self._warn(err)
+
+    async def close(self) -> None:
+        if self._charger is not None and not self._charger.done():
+            self._charger.cancel()
+
+    def _warn(self, err: Exception) -> None:
+        if not self._failing:
+            log.warning("Shared send budget unreachable, pacing this process alone: %r", err)
+        self._failing = True
+
+
+class _ChatPace:
+    """GCRA per chat: PER_CHAT_BURST at once, then one per PER_CHAT_PERIOD/PER_CHAT_BURST s."""
+
+    __slots__ = ("tat",)
+
+    interval = PER_CHAT_PERIOD / PER_CHAT_BURST
+    tolerance = (PER_CHAT_BURST - 1) * interval
+
+    def __init__(self) -> None:
+        self.tat = 0.0
+
+    def wait(self) -> float:
+        now = time.monotonic()
+        start = max(self.tat, now)
+        self.tat = start + self.interval
+        return max(0.0, start - self.tolerance - now)
+
+
+Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
+
+
+class CoachRateLimiter(BaseRateLimiter[Any]):
+    """Paces sends as the module docstring says; `on_blocked(chat_id)` runs after a 403."""
+
+    def __init__(
+        self,
+        rate: float = FREE_RATE,
+        max_retries: int = 3,
+        budget: Budget | None = None,
+        headroom: float = HEADROOM,
+    ) -> None:
+        self.rate = rate
+        self.max_retries = max_retries
+        self.budget: Budget = budget or LocalBudget(rate * headroom)
+        self.on_blocked: Callable[[int], Awaitable[None]] | None = None
+        self._slots: deque[float] = deque()
+        self._lock = asyncio.Lock()
+        self._waiting = 0
+        self._chunk = max(1, int(self.budget.rate * CHUNK_S))
+        self._chats: OrderedDict[int, _ChatPace] = OrderedDict()
+        self._starts: deque[float] = deque()  # when this process's last broadcasts started
+        self._flying: dict[float, None] = {}  # start instants of broadcasts unanswered yet
+        self._per_second = max(1, int(self.budget.rate))
+        self._lead = 0.01  # how long `started` takes, about: it runs this much ahead of a slot
+        self.shared = isinstance(self.budget, SharedBudget)
+        self._late_ok = max(0.005, 0.5 / self.budget.rate)  # a shared slot used this late at most
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        await self.budget.close()
+
+    @property
+    def interval(self) -> float:
+        return 1.0 / self.budget.rate
+
+    def _chat(self, chat_id: int) -> _ChatPace:
+        pace = self._chats.pop(chat_id, None) or _ChatPace()
+        self._chats[chat_id] = pace
         if len(self._chats) > MAX_CHATS:
             self._chats.popitem(last=False)
-        return limiter
+        return pace
+
+    async def _slot(self, lead: float = 0.0) -> float:
+        """Wait until `lead` seconds before the next broadcast slot; returns its instant."""
+        self._waiting += 1
+        try:
+            async with self._lock:
+                stale = time.monotonic() - self.interval
+                while self._slots and self._slots[0] < stale:
+                    self._slots.popleft()  # a slot nobody used in time is not used late
+                if not self._slots:
+                    n = max(1, min(self._waiting, self._chunk))
+                    self._slots.extend(await self.budget.reserve(n))
+                slot = self._slots.popleft()
+        finally:
+            self._waiting -= 1
+        delay = slot - lead - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return slot
+
+    async def _started(self, broadcast: Broadcast) -> bool:
+        """Run the broadcast's `started` (a database write) just ahead of its slot, learning
+        how long it takes, so the request itself still leaves on time."""
+        if broadcast.started is None:
+            return True
+        began = time.monotonic()
+        ok = await broadcast.started()
+        took = time.monotonic() - began
+        self._lead = min(MAX_LEAD_S, 0.8 * self._lead + 0.2 * took * 2)
+        return ok
+
+    async def _window(self) -> float:
+        """However late the event loop or the network are, no second of this process's
+        broadcasts holds more than the rate: a slot that comes late must not bunch with the
+        next ones, and a request still on its way counts as arriving now. Returns the start."""
+        starts = self._starts
+        while True:
+            now = time.monotonic()
+            while starts and starts[0] <= now - WINDOW_S:
+                starts.popleft()
+            if len(starts) + self._overdue(now) < self._per_second:
+                starts.append(now)
+                self._flying[now] = None
+                return now
+            wait = starts[0] + WINDOW_S - now if starts else 0.01
+            await asyncio.sleep(max(wait, 0.005))
+
+    def _overdue(self, now: float) -> int:
+        """Requests started over a second ago and still unanswered."""
+        return sum(1 for t in self._flying if t <= now - WINDOW_S)
+
+    def _give_back(self, slot: float) -> None:
+        if slot > time.monotonic() - self.interval:
+            self._slots.appendleft(slot)
+
+    async def _held(self, err: RetryAfter) -> float:
+        seconds = float(err._retry_after.total_seconds()) if err._retry_after else 1.0
+        self._slots.clear()
+        await self.budget.hold(seconds)
+        log.warning("Telegram asked to wait %.0f s before the next message", seconds)
+        return seconds
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        callback: Callback,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: Any | None,
     ) -> bool | JSONDict | list[JSONDict]:
         callback = metrics.count_429(callback, endpoint)
         chat_id = data.get("chat_id")
-        if isinstance(chat_id, int) and chat_id > 0 and endpoint.startswith("send"):
-            async with self._chat_limiter(chat_id):
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
-                )
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
+        private = isinstance(chat_id, int) and chat_id > 0
+        paced = endpoint.startswith(("send", "copy", "forward"))
+        broadcast = rate_limit_args if isinstance(rate_limit_args, Broadcast) else None
+        attempt = 0
+        while True:
+            if paced and private:
+                delay = self._chat(chat_id).wait()  # type: ignore[arg-type]
+                if delay:
+                    await asyncio.sleep(delay)
+            if broadcast is not None:
+                slot = await self._slot(self._lead)
+                if not await self._started(broadcast):
+                    self._give_back(slot)
+                    raise Cancelled
+                for _ in range(MAX_FORFEITS):
+                    if slot > time.monotonic():
+                        await asyncio.sleep(slot - time.monotonic())
+                    if not self.shared or time.monotonic() - slot <= self._late_ok:
+                        break
+                    # Too late for its slot: sent now it would land in another replica's.
+                    slot = await self._slot()
+                began: float | None = await self._window()
+            else:
+                began = None
+                if paced:
+                    self.budget.charge(1)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as err:
+                seconds = await self._held(err)
+                if attempt >= self.max_retries:
+                    raise
+                if broadcast is None:
+                    await asyncio.sleep(seconds)
+            except Forbidden:
+                if private and broadcast is None and self.on_blocked is not None:
+                    await self.on_blocked(chat_id)  # type: ignore[arg-type]
+                raise
+            except NetworkError as err:
+                if broadcast is not None or not surely_unsent(err) or attempt >= len(REPLY_RETRY_S):
+                    raise
+                log.warning("Telegram did not take %s (%r); trying again", endpoint, err)
+                await asyncio.sleep(REPLY_RETRY_S[attempt])
+            finally:
+                if began is not None:
+                    self._flying.pop(began, None)
+            attempt += 1

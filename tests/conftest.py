@@ -133,7 +133,15 @@ def empty_db_url(backend: str, tmp_path: object, request: pytest.FixtureRequest)
     return dbs.create()
 
 
-TABLES = ("workouts", "conversations", "deliveries", "plan_changes", "processed_updates", "users")
+TABLES = (
+    "workouts",
+    "conversations",
+    "deliveries",
+    "plan_changes",
+    "processed_updates",
+    "users",
+    "send_budget",
+)
 
 
 @pytest.fixture

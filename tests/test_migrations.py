@@ -13,7 +13,15 @@ from bot.db import migrate
 from bot.db.models import Base
 from bot.db.session import Database
 
-EXPECTED = {"users", "workouts", "conversations", "deliveries", "plan_changes", "processed_updates"}
+EXPECTED = {
+    "users",
+    "workouts",
+    "conversations",
+    "deliveries",
+    "plan_changes",
+    "processed_updates",
+    "send_budget",
+}
 
 
 def _tables(conn: Connection) -> set[str]:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -106,13 +107,16 @@ class Workout(Base):
     """One logged backward-running session."""
 
     __tablename__ = "workouts"
+    # Every query about sessions names the user, then a day range or the newest first.
+    __table_args__ = (
+        Index("ix_workouts_user_day", "user_id", "local_date"),
+        Index("ix_workouts_user_logged", "user_id", "logged_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    local_date: Mapped[date] = mapped_column(Date, index=True)
+    local_date: Mapped[date] = mapped_column(Date)
     duration_s: Mapped[int | None] = mapped_column(Integer, nullable=True)  # backward total
     distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)  # backward total
     forward_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -151,10 +155,19 @@ class Conversation(Base):
 
 
 class Delivery(Base):
-    """A reminder or summary that went out; the unique key is what makes 'never twice' hold."""
+    """A reminder or summary: the outbox row it is sent from, and the record that it went.
+
+    The unique key (user, local date, kind) is what makes "never twice" hold. Status moves
+    queued -> sending -> sent | blocked | failed | unconfirmed, or queued -> skipped. A queued
+    row carries its message, so any replica can send it once the claimer's lease ran out.
+    """
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("user_id", "local_date", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "local_date", "kind"),
+        Index("ix_deliveries_status_lease", "status", "lease_until"),
+        Index("ix_deliveries_local_date", "local_date"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(
@@ -165,6 +178,12 @@ class Delivery(Base):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="sent")
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    markup: Mapped[Any | None] = mapped_column(JSON, nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class PlanChange(Base):
@@ -202,3 +221,16 @@ class ProcessedUpdate(Base):
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     owner: Mapped[str | None] = mapped_column(String(40), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SendBudget(Base):
+    """The bot's Telegram send budget, shared by every replica on one PostgreSQL database.
+
+    `tat` is the theoretical arrival time (epoch seconds) of the next
+    message allowed: a replica takes n slots by moving it n intervals on (see ratelimit.py).
+    """
+
+    __tablename__ = "send_budget"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    tat: Mapped[float] = mapped_column(Float)

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, delete, event, func, or_, select, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -459,6 +471,206 @@ class Repo:
             )
             .values(message_id=message_id, status=status)
         )
+
+    # --- the reminder outbox (bot/reminders.py): set-based, a statement per batch ----------
+    async def workouts_of(
+        self, user_ids: Collection[int], first: date, last: date
+    ) -> Sequence[Workout]:
+        """Sessions of several users whose local date is in [first, last], oldest first."""
+        if not user_ids:
+            return []
+        result = await self.session.scalars(
+            select(Workout)
+            .where(
+                Workout.user_id.in_(user_ids),
+                Workout.local_date >= first,
+                Workout.local_date <= last,
+            )
+            .order_by(Workout.user_id, Workout.logged_at, Workout.id)
+        )
+        return result.all()
+
+    async def logged_days(self, pairs: Collection[tuple[int, date]]) -> set[tuple[int, date]]:
+        """Which of these (user, local date) pairs have a session."""
+        if not pairs:
+            return set()
+        users = {u for u, _ in pairs}
+        days = {d for _, d in pairs}
+        rows = await self.session.execute(
+            select(Workout.user_id, Workout.local_date)
+            .where(Workout.user_id.in_(users), Workout.local_date.in_(days))
+            .distinct()
+        )
+        return {(int(u), d) for u, d in rows} & set(pairs)
+
+    async def record_plan_changes(self, changes: Sequence[PlanChange]) -> None:
+        """Store many weeks' decisions at once; a week already decided is left as it is."""
+        if not changes:
+            return
+        now = utcnow()
+        values = [
+            {
+                "user_id": c.user_id,
+                "week_start": c.week_start,
+                "from_week": c.from_week,
+                "to_week": c.to_week,
+                "decision": c.decision,
+                "reason": c.reason,
+                "created_at": now,
+            }
+            for c in changes
+        ]
+        await self.session.execute(self._insert(PlanChange).values(values).on_conflict_do_nothing())
+
+    async def queue_deliveries(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, int, str]]:
+        """Insert queued deliveries; returns (id, user_id, kind) of those that were new (the
+        unique key drops a second one for the same user, local date and kind)."""
+        if not rows:
+            return []
+        stmt = (
+            self._insert(Delivery)
+            .on_conflict_do_nothing()
+            .returning(Delivery.id, Delivery.user_id, Delivery.kind)
+        )
+        result = await self.session.execute(stmt, list(rows))  # batched, compiled once
+        return [(int(i), int(u), str(k)) for i, u, k in result]
+
+    async def expire_sending(self, now: datetime) -> int:
+        """Requests whose sender died mid-flight may have arrived: unconfirmed, never resent."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.status == "sending", Delivery.lease_until < now)
+            .values(status="unconfirmed", claimed_by=None, lease_until=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def claim_queued(
+        self, now: datetime, claimer: str, until: datetime, limit: int
+    ) -> Sequence[Delivery]:
+        """Queued deliveries nobody holds (released, or the claimer's lease ran out)."""
+        free = select(Delivery.id).where(
+            Delivery.status == "queued",
+            or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+        )
+        if self.dialect == "postgresql":
+            free = free.with_for_update(skip_locked=True)
+        ids = list(await self.session.scalars(free.order_by(Delivery.id).limit(limit)))
+        if not ids:
+            return []
+        await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(claimed_by=claimer, lease_until=until)
+        )
+        result = await self.session.scalars(
+            select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)
+        )
+        return result.all()
+
+    async def start_deliveries(
+        self, ids: Collection[int], now: datetime, oldest_due: datetime
+    ) -> set[int]:
+        """Mark these deliveries "sending" (their requests start now), unless since the claim
+        the user logged a session that day, paused, stopped reminders, blocked the bot or left,
+        or the reminder has become too late. Returns the ids that may go out."""
+        if not ids:
+            return set()
+        logged = exists().where(
+            Workout.user_id == Delivery.user_id, Workout.local_date == Delivery.local_date
+        )
+        reachable = exists().where(
+            User.id == Delivery.user_id,
+            User.active.is_(True),
+            User.reminders_on.is_(True),
+            or_(User.paused_until.is_(None), User.paused_until <= now),
+        )
+        result = await self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.id.in_(ids),
+                Delivery.status == "queued",
+                or_(Delivery.kind == "summary", ~logged),
+                reachable,
+                or_(Delivery.due_at.is_(None), Delivery.due_at >= oldest_due),
+            )
+            .values(status="sending", sent_at=now)
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
+        )
+        going = {int(i) for (i,) in result}
+        rest = [i for i in ids if i not in going]
+        if rest:
+            await self.session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(rest), Delivery.status == "queued")
+                .values(status="skipped", claimed_by=None, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+        return going
+
+    async def finish_deliveries(self, results: Iterable[tuple[int, str, int | None]]) -> None:
+        """Store (id, status, message_id) of finished sends in one statement."""
+        params = [{"b_id": i, "b_status": s, "b_mid": m} for i, s, m in results]
+        if not params:
+            return
+        table = Delivery.__table__
+        assert isinstance(table, Table)
+        await self.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"),
+                message_id=bindparam("b_mid"),
+                claimed_by=None,
+                lease_until=None,
+            ),
+            params,
+        )
+
+    async def renew_delivery_leases(self, claimer: str, until: datetime) -> None:
+        await self.session.execute(
+            update(Delivery)
+            .where(Delivery.claimed_by == claimer, Delivery.status.in_(("queued", "sending")))
+            .values(lease_until=until)
+        )
+
+    async def release_deliveries(self, claimer: str, ids: Collection[int] | None = None) -> int:
+        """Give queued deliveries back at once (shutting down): another replica, or this one
+        after a restart, sends them."""
+        cond = and_(Delivery.claimed_by == claimer, Delivery.status == "queued")
+        if ids is not None:
+            cond = and_(cond, Delivery.id.in_(ids))
+        result = await self.session.execute(
+            update(Delivery).where(cond).values(claimed_by=None, lease_until=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def mark_unconfirmed(self, ids: Collection[int]) -> None:
+        if ids:
+            await self.session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids), Delivery.status == "sending")
+                .values(status="unconfirmed", claimed_by=None, lease_until=None)
+            )
+
+    async def mark_inactive_many(self, user_ids: Collection[int]) -> None:
+        if user_ids:
+            await self.session.execute(
+                update(User)
+                .where(User.id.in_(user_ids))
+                .values(
+                    active=False, next_reminder_at=None, next_summary_at=None, snooze_until=None
+                )
+            )
+
+    async def forget_deliveries_before(self, day: date) -> int:
+        """Finished deliveries of days long gone: their key can no longer stop a double send."""
+        result = await self.session.execute(
+            delete(Delivery).where(
+                Delivery.local_date < day, Delivery.status.not_in(("queued", "sending"))
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def deliveries(self, user_id: int) -> Sequence[Delivery]:
         result = await self.session.scalars(

@@ -27,8 +27,9 @@ STORED: dict[str, tuple[str, str]] = {
         "so a step survives a restart of the bot.",
     ),
     "deliveries": (
-        "Which reminders and weekly summaries were sent: date, kind, status, message number.",
-        "so a reminder is never sent twice.",
+        "Each reminder and weekly summary: date, kind, its text and buttons until it is sent, "
+        "status, message number; forgotten after a week.",
+        "so a reminder reaches you once, even if the bot restarts, and never twice.",
     ),
     "plan_changes": (
         "Each weekly plan decision: the week it applied from, old and new plan week, and why.",
@@ -39,6 +40,10 @@ STORED: dict[str, tuple[str, str]] = {
         "handled, usually within a second; after that only its number and the time.",
         "so nothing you send is lost if the bot restarts, and a message Telegram delivers "
         "twice is acted on once.",
+    ),
+    "send_budget": (
+        "When the bot may send its next message; nothing about you.",
+        "so the bot keeps within Telegram's sending limits.",
     ),
 }
 

@@ -99,9 +99,11 @@ def count_dispatcher_runs(monkeypatch: pytest.MonkeyPatch) -> Runs:
     runs = Runs()
     real = reminders.collect_due
 
-    async def counted(db: Database, content: Content, now: datetime) -> list[reminders.Outgoing]:
+    async def counted(
+        db: Database, content: Content, now: datetime, **kw: Any
+    ) -> list[reminders.Outgoing]:
         try:
-            return await real(db, content, now)
+            return await real(db, content, now, **kw)
         finally:
             runs.add()
 

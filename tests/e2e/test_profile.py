@@ -6,7 +6,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot import profile
+import pytest
+
+from bot import profile, ratelimit
 from bot.content import DEFAULT_ROOT
 from bot.db.session import Database
 from tests.e2e.harness import start_harness, stop_harness
@@ -51,9 +53,10 @@ async def test_only_the_text_that_changed_is_set(
 
 
 async def test_telegram_refusing_the_description_does_not_stop_the_bot(
-    server: FakeBotAPI, db: Database
+    server: FakeBotAPI, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server.fail("getMyDescription", status=500)
+    monkeypatch.setattr(ratelimit, "REPLY_RETRY_S", (0.01, 0.01, 0.01))
+    server.fail("getMyDescription", status=500, times=4)  # the first try and every retry
     bot = await start_harness(server, db)
     try:
         [reply] = await bot.say("/help")

@@ -167,7 +167,7 @@ async def test_the_text_arrives_when_the_chart_cannot_be_drawn(
 async def test_the_text_arrives_when_telegram_rejects_the_photo(bot: Harness) -> None:
     await bot.say("/start")
     await bot.say("/log 3 min felt good")
-    bot.server.fail("sendPhoto", status=500, times=1)
+    bot.server.fail("sendPhoto", status=400, description="Bad Request: IMAGE_PROCESS_FAILED")
     [text] = await bot.say("/progress")
     assert "Sessions: 1 of 3" in text.text
     assert "Sorry" not in text.text

@@ -13,6 +13,7 @@ long, unknown chat, unknown method, ...) also land in ``server.errors`` so a tes
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import io
 import itertools
@@ -340,6 +341,11 @@ class FakeBotAPI:
         self.slowed_chats: set[int] = set()
         self._blocked: set[int] = set()
         self._no_voice: set[int] = set()  # users who accept no voice messages
+        self._flood_rate: float | None = None
+        self._flood_window: collections.deque[float] = collections.deque()
+        self._chat_burst: int | None = None
+        self._chat_tat: dict[int, float] = {}
+        self.flood_answers = 0  # 429s answered by flood_control()
         self._files: dict[str, StoredFile] = {}
         self._file_counter = itertools.count(1)
         self._answered: set[str] = set()
@@ -798,6 +804,53 @@ class FakeBotAPI:
         VOICE_MESSAGES_FORBIDDEN for them)."""
         self._no_voice.add(chat_id)
 
+    def flood_control(self, rate: float | None = 30, *, per_chat_burst: int | None = None) -> None:
+        """Answer 429 the way Telegram's flood control does: when a message would make more
+        than ``rate`` accepted messages in any one-second window (None turns it off), or, with
+        ``per_chat_burst``, when a chat got that many at once and then more than one a second.
+        Chat actions are not messages and are not counted."""
+        self._flood_rate = rate
+        self._chat_burst = per_chat_burst
+        self._flood_window.clear()
+        self._chat_tat.clear()
+
+    def _flooded(self, name: str, chat_id: Any, now: float) -> bool:
+        """Whether a message that arrived at `now` is over the limits (if not, it counts)."""
+        if not name.startswith("send") or name == "sendChatAction":
+            return False
+        if self._chat_burst is not None and isinstance(chat_id, int):
+            tat = max(self._chat_tat.get(chat_id, 0.0), now)
+            if tat - now > self._chat_burst - 1:
+                return True
+        if self._flood_rate is not None:
+            window = self._flood_window
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+            if len(window) >= self._flood_rate:
+                return True
+            window.append(now)
+        if self._chat_burst is not None and isinstance(chat_id, int):
+            self._chat_tat[chat_id] = max(self._chat_tat.get(chat_id, 0.0), now) + 1.0
+        return False
+
+    def sends(self) -> list[Request]:
+        """Messages the server accepted (any send* but chat actions), in arrival order."""
+        return [
+            r
+            for r in self.requests
+            if r.method.startswith("send") and r.method != "sendChatAction" and r.ok
+        ]
+
+    def busiest_second(self) -> int:
+        """The most accepted messages that arrived within any one-second window."""
+        times = sorted(r.at for r in self.sends())
+        most, first = 0, 0
+        for last, at in enumerate(times):
+            while at - times[first] >= 1.0:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
+
     def block(self, chat_id: int) -> None:
         """Calls targeting this chat answer 403 "Forbidden: bot was blocked by the user"."""
         self._blocked.add(chat_id)
@@ -875,6 +928,12 @@ class FakeBotAPI:
             if isinstance(chat_id, int) and chat_id in self._blocked:
                 record.injected = True
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if (self._flood_rate is not None or self._chat_burst is not None) and self._flooded(
+                name, chat_id, record.at
+            ):
+                record.injected = True
+                self.flood_answers += 1
+                raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
             if handler is None:
                 raise ApiError(404, "Not Found")
             result = await handler(record.params, record, http)
