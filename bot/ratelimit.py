@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 FREE_RATE = 30  # messages per second Telegram allows a bot without paid broadcasts
 HEADROOM = 0.98  # pace a little under the limit: request timing jitters on the way
-SHARED_HEADROOM = 0.96  # more so across replicas: their schedulers jitter independently
+SHARED_HEADROOM = 0.9  # more so across replicas: their schedulers jitter independently
 WINDOW_S = 1.01  # no more than the rate's whole messages start within this long (see _window)
 PER_CHAT_BURST = 10  # messages a chat may receive at once ...
 PER_CHAT_PERIOD = 10.0  # ... after which about one a second (PER_CHAT_BURST per this period)
