@@ -35,7 +35,16 @@ from typing import Any, Literal
 
 from bot.coach.sessions import Direction, totals
 from bot.coach.structure import Piece, Reading, read_blocks
-from bot.coach.types import Feeling, LogDraft, Note, ParseError, Question, RedFlag
+from bot.coach.types import (
+    PLURALS,
+    SORE_NOUNS,
+    Feeling,
+    LogDraft,
+    Note,
+    ParseError,
+    Question,
+    RedFlag,
+)
 from bot.coach.typos import correct
 from bot.coach.when import read_day
 
@@ -686,17 +695,6 @@ _NEAR_MISS_BEFORE = re.compile(
     r"|without|no|never|didn'?t|did\s+not|not)\s*$",
     _FLAGS,
 )
-_PLURAL = {
-    "knee": "knees",
-    "ankle": "ankles",
-    "hip": "hips",
-    "calf": "calves",
-    "shin": "shins",
-    "hamstring": "hamstrings",
-    "quad": "quads",
-    "foot": "feet",
-}
-_SORE_NOUN = {"sore": "soreness", "stiff": "stiffness", "tight": "tightness"}
 
 
 @dataclass(frozen=True)
@@ -778,7 +776,7 @@ def _parts(text: str, clause: tuple[int, int]) -> list[_Part]:
         if _LANDING_ON.search(text, clause[0], match.start()):
             continue
         word = match.group()
-        plural = name in _PLURAL and (word.endswith("s") or word == "feet")
+        plural = name in PLURALS and (word.endswith("s") or word == "feet")
         parts.append(_Part(match.start(), match.end(), name, plural))
     return parts
 
@@ -814,7 +812,7 @@ def _health(text: str) -> _Health:
             else:
                 health.sore.append((near.kind, part.name, part.plural))
         for cond in conditions:
-            if cond.kind in _SORE_NOUN and not any(s[0] == cond.kind for s in health.sore):
+            if cond.kind in SORE_NOUNS and not any(s[0] == cond.kind for s in health.sore):
                 health.sore.append((cond.kind, None, False))
     return health
 

@@ -32,6 +32,20 @@ BODY_PARTS: tuple[str, ...] = (
     "back",
 )
 
+# How a body part is written in the plural, and the noun of each kind of soreness: the parser
+# reads these words and render writes them back.
+PLURALS = {
+    "knee": "knees",
+    "ankle": "ankles",
+    "hip": "hips",
+    "calf": "calves",
+    "shin": "shins",
+    "hamstring": "hamstrings",
+    "quad": "quads",
+    "foot": "feet",
+}
+SORE_NOUNS = {"sore": "soreness", "stiff": "stiffness", "tight": "tightness"}
+
 # Words that mean "stop now and get it checked" rather than ordinary pain.
 RedFlag = Literal[
     "sharp pain", "swelling", "giving way", "fall", "dizziness", "chest pain", "breathless"

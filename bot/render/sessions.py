@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from html import escape
 
 from bot.coach.sessions import Block, Part
-from bot.coach.types import Note, Question
+from bot.coach.types import PLURALS, SORE_NOUNS, Note, Question
 from bot.coach.units import format_distance, format_duration
 
 SURFACE_WORDS: dict[str, str] = {
@@ -27,17 +27,6 @@ SURFACE_WORDS: dict[str, str] = {
     "gym": "in the gym",
     "field": "on a field",
 }
-_PLURAL = {
-    "knee": "knees",
-    "ankle": "ankles",
-    "hip": "hips",
-    "calf": "calves",
-    "shin": "shins",
-    "hamstring": "hamstrings",
-    "quad": "quads",
-    "foot": "feet",
-}
-_SORE_NOUN = {"sore": "soreness", "stiff": "stiffness", "tight": "tightness"}
 _MODE_NOUN = {"walk": "walk", "run": "", "sprint": "sprint"}
 
 
@@ -54,9 +43,9 @@ def note_text(note: Note) -> str:
     code, *params = note
     if code == "surface" and params:
         return SURFACE_WORDS.get(params[0], f"on {params[0]}")
-    if code in _SORE_NOUN:
-        parts = [_PLURAL.get(p, p) for p in params]
-        return f"{code} {_join(parts)}" if parts else _SORE_NOUN[code]
+    if code in SORE_NOUNS:
+        parts = [PLURALS.get(p, p) for p in params]
+        return f"{code} {_join(parts)}" if parts else SORE_NOUNS[code]
     return " ".join(params)
 
 
