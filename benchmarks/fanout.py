@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from telegram.request import BaseRequest  # noqa: E402
 
 from bot.db import migrate  # noqa: E402
-from bot.db.models import User  # noqa: E402
 from bot.db.session import Database  # noqa: E402
 from tests.e2e.harness import start_harness, stop_harness  # noqa: E402
+from tests.e2e.reminder_helpers import insert_due_users  # noqa: E402
 from tests.fakes.remote import RemoteFake  # noqa: E402
 
 OVERLAP = "maximum number of running instances"
@@ -69,30 +69,7 @@ FIRST_UID = 100_000
 
 
 async def _users(db: Database, n: int, due: datetime) -> None:
-    rows = []
-    for uid in range(FIRST_UID, FIRST_UID + n):
-        rows.append(
-            {
-                "id": uid,
-                "chat_id": uid,
-                "first_name": "B",
-                "created_at": due,
-                "onboarded": True,
-                "track": "beginner",
-                "training_days": "mon,tue,wed,thu,fri,sat,sun",
-                "remind_time": "07:30",
-                "reminders_on": True,
-                "timezone": "UTC",
-                "active": True,
-                "plan_week": 1,
-                "plan_reason": "",
-                "recent_tips": "",
-                "next_reminder_at": due,
-            }
-        )
-    async with db.engine.begin() as conn:
-        for k in range(0, n, 2000):
-            await conn.execute(insert(User), rows[k : k + 2000])
+    await insert_due_users(db, range(FIRST_UID, FIRST_UID + n), due)
 
 
 async def fanout(users: int, budget: float, db_url: str | None = None) -> FanOut:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from sqlalchemy import insert
 from telegram.ext import ExtBot
 
 from bot import reminders
@@ -109,3 +110,30 @@ def count_dispatcher_runs(monkeypatch: pytest.MonkeyPatch) -> Runs:
 
     monkeypatch.setattr(reminders, "collect_due", counted)
     return runs
+
+
+async def insert_due_users(db: Database, ids: range | list[int], due: datetime) -> None:
+    """Onboarded beginners training every day, each with a reminder due at `due` (bulk insert)."""
+    rows = [
+        {
+            "id": uid,
+            "chat_id": uid,
+            "first_name": "Ana",
+            "created_at": due,
+            "onboarded": True,
+            "track": "beginner",
+            "training_days": "mon,tue,wed,thu,fri,sat,sun",
+            "remind_time": "07:30",
+            "reminders_on": True,
+            "timezone": "UTC",
+            "active": True,
+            "plan_week": 1,
+            "plan_reason": "",
+            "recent_tips": "",
+            "next_reminder_at": due,
+        }
+        for uid in ids
+    ]
+    async with db.engine.begin() as conn:
+        for k in range(0, len(rows), 2000):
+            await conn.execute(insert(User), rows[k : k + 2000])

@@ -13,10 +13,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from bot.db.models import Delivery, User
 from bot.db.session import Database
+from tests.e2e.reminder_helpers import insert_due_users
 from tests.fakes import FakeBotAPI
 from tests.fakes.remote import RemoteFake
 
@@ -67,30 +68,7 @@ async def due_users(db: Database, server: FakeBotAPI, n: int = USERS) -> list[in
     ids = list(range(FIRST, FIRST + n))
     for uid in ids:
         server._chat_for(uid, "private", server._user(uid))
-    async with db.engine.begin() as conn:
-        await conn.execute(
-            insert(User),
-            [
-                {
-                    "id": uid,
-                    "chat_id": uid,
-                    "first_name": "Ana",
-                    "created_at": due,
-                    "onboarded": True,
-                    "track": "beginner",
-                    "training_days": "mon,tue,wed,thu,fri,sat,sun",
-                    "remind_time": "07:30",
-                    "reminders_on": True,
-                    "timezone": "UTC",
-                    "active": True,
-                    "plan_week": 1,
-                    "plan_reason": "",
-                    "recent_tips": "",
-                    "next_reminder_at": due,
-                }
-                for uid in ids
-            ],
-        )
+    await insert_due_users(db, ids, due)
     return ids
 
 

@@ -8,16 +8,14 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot import ratelimit
-from bot.db.models import User
 from bot.db.session import Database
 from bot.ratelimit import CoachRateLimiter
 from tests.e2e.harness import Harness, start_harness, stop_harness
-from tests.e2e.reminder_helpers import load, signup
+from tests.e2e.reminder_helpers import insert_due_users, load, signup
 from tests.fakes import FakeBotAPI
 
 FANOUT = 150
@@ -28,30 +26,7 @@ async def due_users(db: Database, server: FakeBotAPI) -> None:
     due = datetime.now(UTC) - timedelta(seconds=2)
     for uid in range(FIRST, FIRST + FANOUT):
         server._chat_for(uid, "private", server._user(uid))
-    async with db.engine.begin() as conn:
-        await conn.execute(
-            insert(User),
-            [
-                {
-                    "id": uid,
-                    "chat_id": uid,
-                    "first_name": "Ana",
-                    "created_at": due,
-                    "onboarded": True,
-                    "track": "beginner",
-                    "training_days": "mon,tue,wed,thu,fri,sat,sun",
-                    "remind_time": "07:30",
-                    "reminders_on": True,
-                    "timezone": "UTC",
-                    "active": True,
-                    "plan_week": 1,
-                    "plan_reason": "",
-                    "recent_tips": "",
-                    "next_reminder_at": due,
-                }
-                for uid in range(FIRST, FIRST + FANOUT)
-            ],
-        )
+    await insert_due_users(db, range(FIRST, FIRST + FANOUT), due)
 
 
 async def test_a_reply_during_a_fan_out_is_not_held_up_by_it(
