@@ -20,7 +20,7 @@ from sqlalchemy import insert, update  # noqa: E402
 from bot.db import migrate  # noqa: E402
 from bot.db.models import Delivery, User, Workout  # noqa: E402
 from bot.db.session import Database  # noqa: E402
-from bot.reminders import collect_due  # noqa: E402
+from bot.dispatcher import collect_due  # noqa: E402
 from tests.e2e.harness import start_harness, stop_harness  # noqa: E402
 from tests.fakes import FakeBotAPI  # noqa: E402
 

@@ -182,8 +182,8 @@ async def dispatcher_only(users: int, budget: float, db_url: str | None = None) 
     from telegram.ext import ExtBot
 
     from bot.content import load_content
+    from bot.dispatcher import Dispatcher
     from bot.ratelimit import CoachRateLimiter
-    from bot.reminders import Dispatcher
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(db_url or f"sqlite+aiosqlite:///{tmp}/dispatch.db")

@@ -23,12 +23,12 @@ sys.path.insert(0, str(ROOT))
 from bot.coach.parsing import parse_log  # noqa: E402
 from bot.coach.progress import CHART_WEEKS, MAX_STREAK_WEEKS, PlanStep, build_progress  # noqa: E402
 from bot.coach.stats import Totals  # noqa: E402
-from bot.coaching import fact, record_session, track_weeks  # noqa: E402
 from bot.content import Content, load_content  # noqa: E402
 from bot.db import migrate  # noqa: E402
 from bot.db.models import PlanChange, User, Workout  # noqa: E402
 from bot.db.repo import Repo  # noqa: E402
 from bot.db.session import Database  # noqa: E402
+from bot.service import fact, record_session, track_weeks  # noqa: E402
 
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 SIZES = (10, 5000)

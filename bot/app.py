@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import housekeeping, observe, profile, reminders
+from bot import dispatcher, housekeeping, observe, profile
 from bot.commands import COMMANDS
 from bot.content import DEFAULT_ROOT
 from bot.deps import KEY, Deps
@@ -80,7 +80,7 @@ def rate_limiter(deps: Deps, token: str) -> CoachRateLimiter:
     limiter = CoachRateLimiter(rate=rate, budget=budget)
 
     async def blocked(chat_id: int) -> None:
-        await reminders.mark_blocked(deps.db, chat_id)
+        await dispatcher.mark_blocked(deps.db, chat_id)
 
     limiter.on_blocked = blocked
     return limiter
@@ -130,7 +130,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 def register_buttons() -> None:
-    """Button actions (see bot/callbacks.py) and the handler each one reaches."""
+    """Button actions (see bot/actions.py) and the handler each one reaches."""
     buttons.register(log.on_undo_button, "un")
     buttons.register(log.on_edit_button, "ed", "eD", "eF", "eY", "eN", "eP", "es", "ef", "ey", "ep")
     buttons.register(log.on_question_button, "aq")
@@ -152,7 +152,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     await profile.sync(app.bot, profile.load(deps.settings.content_dir or DEFAULT_ROOT))
     if app.job_queue is not None and deps.settings.reminder_interval_s > 0:
         app.job_queue.run_repeating(
-            observe.timed_job(reminders.dispatch_job),
+            observe.timed_job(dispatcher.dispatch_job),
             interval=deps.settings.reminder_interval_s,
             first=1,
             name="reminders",

@@ -66,7 +66,7 @@ class Broadcast:
     """`rate_limit_args` of a send that may wait for the budget (a reminder, a summary).
 
     `started` runs once the slot has come, right before the request goes out; it returns
-    False when the message must not be sent after all (see reminders.py).
+    False when the message must not be sent after all (see dispatcher.py).
     """
 
     started: Callable[[], Awaitable[bool]] | None = None

@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import text
 
 from bot.coach.sessions import Direction, Mode, blocks_from_data
-from bot.coaching import fact, workout_notes
 from bot.db import migrate
 from bot.db.session import Database
 from bot.render.sessions import notes_text
+from bot.service import fact, workout_notes
 
 OLD_ROWS = [
     # id, duration_s, distance_m, notes

@@ -90,7 +90,7 @@ def _reason(code: str, **params: int) -> Reason:
     return Reason(code, tuple(sorted(params.items())))
 
 
-def progress(review: WeekReview) -> Progression:
+def decide_progression(review: WeekReview) -> Progression:
     """Next plan week for a finished week, with its reason code (see the module rules)."""
     week = min(max(review.week, 1), PLAN_WEEKS)
     done, target = review.sessions_done, review.sessions_target

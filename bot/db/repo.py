@@ -472,7 +472,7 @@ class Repo:
             .values(message_id=message_id, status=status)
         )
 
-    # --- the reminder outbox (bot/reminders.py): set-based, a statement per batch ----------
+    # --- the reminder outbox (bot/dispatcher.py): set-based, a statement per batch ----------
     async def workouts_of(
         self, user_ids: Collection[int], first: date, last: date
     ) -> Sequence[Workout]:

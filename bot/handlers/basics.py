@@ -9,8 +9,8 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot import render
+from bot.dispatcher import reschedule
 from bot.handlers.common import Context, get_deps, load_user, say
-from bot.reminders import reschedule
 
 
 async def on_my_chat_member(update: Update, context: Context) -> None:

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot import render
-from bot.callbacks import Press, parse
+from bot.actions import Press, parse
 from bot.handlers.common import Context
 
 ButtonHandler = Callable[[Update, Context, Press], Awaitable[None]]

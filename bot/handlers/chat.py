@@ -14,15 +14,15 @@ from typing import Any
 from telegram import Update
 
 from bot import render
-from bot.callbacks import cb
+from bot.actions import cb
 from bot.coach.intents import Intent, intent_of
 from bot.coach.parsing import looks_like_log
-from bot.coaching import next_training_day, target_draft, today_target, week_target
 from bot.db.models import User
 from bot.db.repo import Repo
 from bot.handlers import log, onboarding, progress
 from bot.handlers.common import Context, get_deps, load_user, say
 from bot.render import chat as msgs
+from bot.service import next_training_day, target_draft, today_target, week_target
 
 MAX_TEXT = 4096
 

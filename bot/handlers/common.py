@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from bot.db.models import User
 from bot.db.repo import Repo
 from bot.deps import Deps, deps
-from bot.reminders import reschedule
+from bot.dispatcher import reschedule
 from bot.render import AnyMarkup
 
 Context = ContextTypes.DEFAULT_TYPE

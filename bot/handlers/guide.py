@@ -12,13 +12,16 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 
 from bot import calendar_ics, guide_audio
-from bot.callbacks import Press
+from bot.actions import Press
 from bot.coach.calendar import plan_days
 from bot.coach.guide import Guide, GuideError, Today, build_guide, draft_blocks
 from bot.coach.parsing import parse_log
 from bot.coach.sessions import Block
 from bot.coach.types import ParseError
-from bot.coaching import (
+from bot.dispatcher import INDEFINITE, parse_hhmm
+from bot.handlers.common import Context, get_deps, load_user, say
+from bot.render import guide as msgs
+from bot.service import (
     catch_up_plan,
     guide_today,
     local_now,
@@ -27,9 +30,6 @@ from bot.coaching import (
     user_zone,
     week_target,
 )
-from bot.handlers.common import Context, get_deps, load_user, say
-from bot.reminders import INDEFINITE, parse_hhmm
-from bot.render import guide as msgs
 
 log = logging.getLogger(__name__)
 

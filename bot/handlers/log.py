@@ -20,7 +20,7 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot import render
-from bot.callbacks import Press, cb
+from bot.actions import Press, cb
 from bot.coach.parsing import (
     MAX_DURATION_S,
     MAX_TEXT,
@@ -33,7 +33,12 @@ from bot.coach.sessions import Block, Direction, Mode, Part, all_parts, flip_par
 from bot.coach.structure import mode_of
 from bot.coach.types import Feeling, LogDraft, Note, ParseError, Question, WeekTarget
 from bot.coach.when import MAX_DAYS_BACK
-from bot.coaching import (
+from bot.db.models import User, Workout
+from bot.db.repo import Repo
+from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
+from bot.render import coaching as coaching_msgs
+from bot.render import plan as plan_msgs
+from bot.service import (
     Logged,
     local_now,
     record_session,
@@ -44,11 +49,6 @@ from bot.coaching import (
     workout_blocks,
     workout_notes,
 )
-from bot.db.models import User, Workout
-from bot.db.repo import Repo
-from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
-from bot.render import coaching as coaching_msgs
-from bot.render import plan as plan_msgs
 
 log = logging.getLogger(__name__)
 

@@ -11,20 +11,20 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot import render
-from bot.callbacks import Press, cb
+from bot.actions import Press, cb
 from bot.coach.days import days_field
 from bot.coach.schedule import RemindSpec, format_days, parse_remind, same_clock
 from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
 from bot.coach.types import TRACKS
-from bot.coaching import training_days
 from bot.content import Content
 from bot.db.models import User
 from bot.db.repo import Repo
+from bot.dispatcher import INDEFINITE, reschedule
 from bot.handlers import reminders as reminder_handlers
 from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
-from bot.reminders import INDEFINITE, reschedule
 from bot.render import onboarding as msgs
 from bot.render import zones as zone_msgs
+from bot.service import training_days
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,16 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from bot import render
-from bot.callbacks import Press, cb
+from bot.actions import Press, cb
 from bot.coach import plan as rules
 from bot.coach.schedule import format_days
 from bot.coach.types import Reason
-from bot.coaching import (
+from bot.content import Content
+from bot.db.models import User
+from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
+from bot.render import guide as guide_msgs
+from bot.render import plan as msgs
+from bot.service import (
     catch_up_plan,
     local_now,
     pain_better,
@@ -22,11 +27,6 @@ from bot.coaching import (
     training_days,
     week_target,
 )
-from bot.content import Content
-from bot.db.models import User
-from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
-from bot.render import guide as guide_msgs
-from bot.render import plan as msgs
 
 ACTIONS = ("pb", "ps", "pf", "pt")
 

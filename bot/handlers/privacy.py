@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.callbacks import Press
+from bot.actions import Press
 from bot.coach.export import ExportRow, sessions_csv
 from bot.coach.types import Feeling
-from bot.coaching import local_now, workout_notes
 from bot.db.models import User, Workout
 from bot.handlers.common import Context, get_deps, ids, load_user, say
 from bot.render import privacy as msgs
 from bot.render.sessions import notes_text
+from bot.service import local_now, workout_notes
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,9 @@ from bot.coach.plan import week_starting
 from bot.coach.progress import CHART_WEEKS, MAX_STREAK_WEEKS, PlanStep, build_progress
 from bot.coach.stats import Totals
 from bot.coach.types import WeekStat
-from bot.coaching import (
+from bot.handlers.common import Context, get_deps, load_user, say
+from bot.render import progress as msgs
+from bot.service import (
     catch_up_plan,
     fact,
     local_now,
@@ -24,8 +26,6 @@ from bot.coaching import (
     track_weeks,
     user_zone,
 )
-from bot.handlers.common import Context, get_deps, load_user, say
-from bot.render import progress as msgs
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from typing import Any
 from telegram import Update
 
 from bot import render
-from bot.callbacks import Press
+from bot.actions import Press
 from bot.coach.days import days_field
 from bot.coach.schedule import (
     RemindError,
@@ -20,7 +20,12 @@ from bot.coach.schedule import (
     parse_remind,
 )
 from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
-from bot.coaching import (
+from bot.db.models import User
+from bot.dispatcher import INDEFINITE, SNOOZE, reschedule
+from bot.handlers.common import Context, get_deps, load_user, say
+from bot.handlers.log import logged_text, session_buttons
+from bot.render import zones as zone_msgs
+from bot.service import (
     local_now,
     record_session,
     target_draft,
@@ -28,11 +33,6 @@ from bot.coaching import (
     training_days,
     week_target,
 )
-from bot.db.models import User
-from bot.handlers.common import Context, get_deps, load_user, say
-from bot.handlers.log import logged_text, session_buttons
-from bot.reminders import INDEFINITE, SNOOZE, reschedule
-from bot.render import zones as zone_msgs
 
 MAX_PAUSE_DAYS = 365
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import render
-from bot.callbacks import Press
+from bot.actions import Press
 from bot.content import Tip
 from bot.db.models import User
 from bot.handlers.common import Context, get_deps, load_user, say

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, time
 
-from bot.callbacks import cb
+from bot.actions import cb
 from bot.coach.guide import COUNT_IN_S, MAX_WORKOUT_S, SET_BREAK_S, Guide
 from bot.coach.sessions import Block, Mode, Part
 from bot.coach.types import WeekTarget

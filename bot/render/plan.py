@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.callbacks import cb
+from bot.actions import cb
 from bot.coach.types import Reason, WeekTarget
 from bot.render import Keyboard, e, keyboard
 from bot.render.coaching import reason as reason_text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.callbacks import cb
+from bot.actions import cb
 from bot.render import Keyboard, e, keyboard
 
 # What each database table holds and why, in the words /privacy uses. Keyed by table name so

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.callbacks import cb
+from bot.actions import cb
 from bot.content import Tip
 from bot.render import Keyboard, e, keyboard
 

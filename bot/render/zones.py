@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import cb
+from bot.actions import cb
 from bot.coach.timezones import ZoneChoices, ZoneOption
 from bot.render import e, keyboard
 

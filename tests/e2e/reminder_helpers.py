@@ -13,11 +13,11 @@ import time_machine
 from sqlalchemy import insert
 from telegram.ext import ExtBot
 
-from bot import reminders
+from bot import dispatcher
 from bot.content import Content
 from bot.db.models import Delivery, User
 from bot.db.session import Database
-from bot.reminders import dispatch_once
+from bot.dispatcher import dispatch_once
 from tests.e2e.harness import Harness
 from tests.fakes.botapi import SentMessage
 
@@ -30,7 +30,7 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, sec: in
 
 
 def stop_dispatcher(h: Harness) -> None:
-    """Remove the repeating job so only the test's dispatch_once calls send reminders."""
+    """Remove the repeating job so only the test's dispatch_once calls send dispatcher."""
     assert h.app.job_queue is not None
     for job in h.app.job_queue.get_jobs_by_name("reminders"):
         job.schedule_removal()
@@ -98,17 +98,17 @@ class Runs:
 def count_dispatcher_runs(monkeypatch: pytest.MonkeyPatch) -> Runs:
     """Count the passes of the real dispatcher job, to wait for some without sleeping blindly."""
     runs = Runs()
-    real = reminders.collect_due
+    real = dispatcher.collect_due
 
     async def counted(
         db: Database, content: Content, now: datetime, **kw: Any
-    ) -> list[reminders.Outgoing]:
+    ) -> list[dispatcher.Outgoing]:
         try:
             return await real(db, content, now, **kw)
         finally:
             runs.add()
 
-    monkeypatch.setattr(reminders, "collect_due", counted)
+    monkeypatch.setattr(dispatcher, "collect_due", counted)
     return runs
 
 

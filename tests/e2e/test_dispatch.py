@@ -18,12 +18,12 @@ from sqlalchemy import select
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-from bot import reminders
+from bot import dispatcher
 from bot.content import load_content
 from bot.db.models import Delivery
 from bot.db.session import Database
+from bot.dispatcher import MAX_ATTEMPTS, dispatch_once
 from bot.ratelimit import PER_CHAT_BURST, CoachRateLimiter
-from bot.reminders import MAX_ATTEMPTS, dispatch_once
 from tests.e2e.harness import Harness, start_harness, stop_harness
 from tests.e2e.reminder_helpers import (
     UID,
@@ -227,7 +227,7 @@ async def test_a_chat_that_is_gone_stops_reminders_like_a_block(
 async def test_5xx_is_retried_and_the_reminder_arrives(
     coach: Harness, clock: time_machine.Traveller, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reminders, "RETRY_BASE_S", 0.01)
+    monkeypatch.setattr(dispatcher, "RETRY_BASE_S", 0.01)
     await signup(coach)
     coach.server.fail("sendMessage", status=500, times=2)
     assert await dispatch_at(coach, clock, utc(2026, 6, 10, 7, 30, 5)) == ["sent"]
@@ -241,11 +241,11 @@ async def test_5xx_retries_are_bounded_and_logged(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr(reminders, "RETRY_BASE_S", 0.01)
+    monkeypatch.setattr(dispatcher, "RETRY_BASE_S", 0.01)
     await signup(coach)
     before = len(coach.server.calls("sendMessage"))
     coach.server.fail("sendMessage", status=502, times=MAX_ATTEMPTS)
-    with caplog.at_level(logging.WARNING, logger="bot.reminders"):
+    with caplog.at_level(logging.WARNING, logger="bot.dispatcher"):
         assert await dispatch_at(coach, clock, utc(2026, 6, 10, 7, 30, 5)) == ["failed"]
     assert len(coach.server.calls("sendMessage")) - before == MAX_ATTEMPTS
     assert any(r.levelno == logging.ERROR and "Gave up" in r.getMessage() for r in caplog.records)
@@ -477,7 +477,7 @@ async def test_two_dispatchers_on_one_postgresql_database_deliver_each_reminder_
     for uid in users:
         await coach.say("/timezone UTC", user_id=uid)
         await coach.say("/remind daily 07:30", user_id=uid)
-    monkeypatch.setattr(reminders, "CLAIM_BATCH", 3)  # several claims each, interleaved
+    monkeypatch.setattr(dispatcher, "CLAIM_BATCH", 3)  # several claims each, interleaved
     content = load_content()
     dbs = [Database(db.url), Database(db.url)]
     bots = [

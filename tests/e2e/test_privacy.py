@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.coach.export import EXPORT_COLUMNS
-from bot.coaching import workout_notes
 from bot.db.models import Base, PlanChange, User, Workout
 from bot.render.privacy import STORED
 from bot.render.sessions import notes_text
+from bot.service import workout_notes
 from tests.e2e.harness import Harness, button_data
 from tests.fakes.botapi import SentMessage
 

@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import time_machine
 
-from bot.coaching import catch_up_plan
 from bot.content import Content, load_content
 from bot.db.models import PlanChange, User, Workout
 from bot.db.session import Database
+from bot.service import catch_up_plan
 from tests.e2e.harness import Harness
 from tests.e2e.reminder_helpers import (
     UID,

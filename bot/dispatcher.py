@@ -46,11 +46,19 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes
 
 from bot import metrics, render
-from bot.callbacks import cb
+from bot.actions import cb
 from bot.coach import plan
 from bot.coach.progress import MAX_STREAK_WEEKS, PlanStep, streak_from
 from bot.coach.schedule import local_date_of, next_occurrence
-from bot.coaching import (
+from bot.content import Content
+from bot.db.models import PlanChange, User, Workout
+from bot.db.session import Database
+from bot.deps import deps
+from bot.ratelimit import Broadcast, Cancelled, surely_unsent
+from bot.render import coaching as coaching_msgs
+from bot.render.guide import guide_button
+from bot.render.plan import pain_buttons
+from bot.service import (
     apply_catch_up,
     catch_up_range,
     fact,
@@ -63,14 +71,6 @@ from bot.coaching import (
     user_zone,
     week_target,
 )
-from bot.content import Content
-from bot.db.models import PlanChange, User, Workout
-from bot.db.session import Database
-from bot.deps import deps
-from bot.ratelimit import Broadcast, Cancelled, surely_unsent
-from bot.render import coaching as coaching_msgs
-from bot.render.guide import guide_button
-from bot.render.plan import pain_buttons
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def _summary(
     review = plan.review_week(
         [fact(r) for r in week], user.plan_week, target, pain_open=pain_open(user)
     )
-    preview = plan.progress(review)
+    preview = plan.decide_progression(review)
     on_target = review.sessions_done >= review.sessions_target > 0 and not review.pain
     streak = streak_from(steps, monday, on_target)
     nxt = plan.target_for_week(track_weeks(content, user), preview.new_week) or target

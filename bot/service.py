@@ -184,7 +184,7 @@ def apply_catch_up(
             paused=not rows and paused_through(user, end),
             pain_open=pain_open(user),
         )
-        decision = plan.progress(review)
+        decision = plan.decide_progression(review)
         reason = plan.encode_reason(decision.reason)
         next_start = start + timedelta(days=7)
         changes.append(
