@@ -8,7 +8,6 @@ from datetime import UTC
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -23,7 +22,7 @@ from telegram.request import BaseRequest
 from bot import dispatcher, housekeeping, observe, profile
 from bot.commands import COMMANDS
 from bot.content import DEFAULT_ROOT
-from bot.deps import KEY, Deps
+from bot.context import CONTEXT_TYPES, CoachApp, Services, services_of
 from bot.handlers import (
     basics,
     buttons,
@@ -45,12 +44,13 @@ logger = logging.getLogger(__name__)
 
 
 def build_application(
-    deps: Deps, token: str, request: BaseRequest | None = None, with_rate_limiter: bool = True
-) -> Application:  # type: ignore[type-arg]
+    deps: Services, token: str, request: BaseRequest | None = None, with_rate_limiter: bool = True
+) -> CoachApp:
     """The bot: settings and services in, a configured PTB Application out."""
     settings = deps.settings
     builder = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .token(token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
@@ -64,13 +64,13 @@ def build_application(
     limiter = rate_limiter(deps, token) if with_rate_limiter else None
     builder = builder.rate_limiter(CommitFirst(limiter))
     app = builder.build()
-    app.bot_data[KEY] = deps
+    app.bot_data.services = deps
     add_handlers(app)
     observe.instrument(app)
     return app
 
 
-def rate_limiter(deps: Deps, token: str) -> CoachRateLimiter:
+def rate_limiter(deps: Services, token: str) -> CoachRateLimiter:
     """One Telegram budget per bot: in PostgreSQL when replicas may share it, else in memory."""
     rate = deps.settings.telegram_rate_limit
     budget = None
@@ -86,7 +86,7 @@ def rate_limiter(deps: Deps, token: str) -> CoachRateLimiter:
     return limiter
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: CoachApp) -> None:
     """The handler table. Lower groups run first; ApplicationHandlerStop ends an update."""
     # Duplicates never get here: the inbox (bot/intake/) hands each update out once.
     # -2: the user blocked or unblocked the bot
@@ -145,10 +145,10 @@ def register_buttons() -> None:
     buttons.register(guide.on_guide_button, "ag")
 
 
-async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(app: CoachApp) -> None:
     """Register the command menu from the same table /help prints; start the periodic jobs."""
     await app.bot.set_my_commands([BotCommand(c.name, c.summary) for c in COMMANDS])
-    deps = app.bot_data[KEY]
+    deps = services_of(app)
     await profile.sync(app.bot, profile.load(deps.settings.content_dir or DEFAULT_ROOT))
     if app.job_queue is not None and deps.settings.reminder_interval_s > 0:
         app.job_queue.run_repeating(
@@ -167,7 +167,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     logger.info("Bot @%s ready", app.bot.username)
 
 
-async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    deps = app.bot_data.get(KEY)
-    if isinstance(deps, Deps):
+async def _post_shutdown(app: CoachApp) -> None:
+    deps = app.bot_data.services
+    if deps is not None:
         await deps.db.dispose()

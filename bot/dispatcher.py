@@ -38,22 +38,20 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from datetime import time as dtime
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes
 
 from bot import metrics, render
 from bot.actions import cb
 from bot.coach import plan
 from bot.coach.progress import MAX_STREAK_WEEKS, PlanStep, streak_from
-from bot.coach.schedule import local_date_of, next_occurrence
+from bot.coach.schedule import local_date_of
 from bot.content import Content
+from bot.context import CoachContext
 from bot.db.models import PlanChange, User, Workout
 from bot.db.session import Database
-from bot.deps import deps
 from bot.ratelimit import Broadcast, Cancelled, surely_unsent
 from bot.render import coaching as coaching_msgs
 from bot.render.guide import guide_button
@@ -62,12 +60,13 @@ from bot.service import (
     apply_catch_up,
     catch_up_range,
     fact,
+    is_paused,
     local_now,
     pain_open,
     pain_parts,
+    reschedule,
     today_target,
     track_weeks,
-    training_days,
     user_zone,
     week_target,
 )
@@ -75,11 +74,8 @@ from bot.service import (
 log = logging.getLogger(__name__)
 
 LATE_LIMIT = timedelta(hours=2)  # a reminder missed by more than this is skipped, not sent
-SNOOZE = timedelta(hours=1)
-SUMMARY_AT = dtime(19, 0)
 MAX_ATTEMPTS = 4  # tries per message for 5xx and connection errors (a 429 waits its retry_after)
 RETRY_BASE_S = 0.25  # back-off between those tries: 0.5 s, 1 s, 2 s, ... capped at 5 s
-INDEFINITE = datetime(9999, 1, 1, tzinfo=UTC)  # /pause with no end: until /resume
 CLAIM_BATCH = 500  # users decided per claim (one transaction)
 AHEAD_S = 2.0  # besides what the next tick needs, keep this much of the budget claimed ahead
 STOP_GRACE_S = 5.0  # on shutdown, how long requests in flight may take to finish
@@ -97,47 +93,6 @@ class Outgoing:
     due_at: datetime | None = None
     delivery_id: int = 0
     started: bool = field(default=False, compare=False)
-
-
-# --- schedules -------------------------------------------------------------------------------
-def parse_hhmm(value: str) -> dtime:
-    hh, _, mm = value.partition(":")
-    try:
-        return dtime(int(hh), int(mm or 0))
-    except ValueError:
-        return dtime(18, 0)
-
-
-def summary_time(user: User) -> dtime:
-    """Sunday evening: 19:00, or an hour after the reminder when that is late in the day
-    (never past 23:59, and always after the reminder)."""
-    at = parse_hhmm(user.remind_time)
-    if at < dtime(18, 0):
-        return SUMMARY_AT
-    if at.hour >= 23:
-        return dtime(23, 59) if at < dtime(23, 59) else at
-    return dtime(at.hour + 1, at.minute)
-
-
-def reschedule(user: User, now: datetime) -> None:
-    """Store the next reminder and summary instants (UTC) from the user's settings."""
-    if (
-        not user.active
-        or not user.reminders_on
-        or (user.paused_until is not None and user.paused_until >= INDEFINITE)
-    ):
-        user.next_reminder_at = user.next_summary_at = None
-        return
-    tz = user_zone(user)
-    after = max(now, user.paused_until) if user.paused_until else now
-    user.next_reminder_at = next_occurrence(
-        after, training_days(user), parse_hhmm(user.remind_time), tz
-    )
-    user.next_summary_at = next_occurrence(after, frozenset({6}), summary_time(user), tz)
-
-
-def is_paused(user: User, now: datetime) -> bool:
-    return user.paused_until is not None and user.paused_until > now
 
 
 # --- what is due -----------------------------------------------------------------------------
@@ -653,15 +608,12 @@ async def mark_blocked(db: Database, chat_id: int) -> None:
         log.warning("Could not mark user %s inactive after a 403: %r", chat_id, err)
 
 
-DISPATCHER_KEY = "dispatcher"
-
-
-async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def dispatch_job(context: CoachContext) -> None:
     """The JobQueue tick: wake the worker (started on the first tick), never wait for it."""
-    app: Application = context.application  # type: ignore[type-arg]
-    dispatcher = app.bot_data.get(DISPATCHER_KEY)
-    if not isinstance(dispatcher, Dispatcher):
-        d = deps(app.bot_data)
+    app = context.application
+    dispatcher = app.bot_data.dispatcher
+    if dispatcher is None:
+        d = context.services
         dispatcher = Dispatcher(
             app.bot,
             d.db,
@@ -669,6 +621,6 @@ async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
             rate=d.settings.telegram_rate_limit,
             tick_s=d.settings.reminder_interval_s,
         )
-        app.bot_data[DISPATCHER_KEY] = dispatcher
+        app.bot_data.dispatcher = dispatcher
         app.create_task(dispatcher.run(lambda: app.running), name="reminder-dispatcher")
     dispatcher.wake()

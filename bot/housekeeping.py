@@ -13,10 +13,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from telegram.ext import ContextTypes
-
+from bot.context import CoachContext
 from bot.db.session import Database
-from bot.deps import deps
 
 log = logging.getLogger(__name__)
 
@@ -42,5 +40,5 @@ async def prune(db: Database, now: datetime) -> tuple[int, int, int]:
     return updates, steps, deliveries
 
 
-async def prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await prune(deps(context.bot_data).db, datetime.now(UTC))
+async def prune_job(context: CoachContext) -> None:
+    await prune(context.db, datetime.now(UTC))

@@ -15,9 +15,9 @@ from bot import metrics, profile
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import DEFAULT_ROOT, load_content
+from bot.context import Services
 from bot.db import migrate
 from bot.db.session import Database
-from bot.deps import Deps
 from bot.health import HealthServer, Readiness
 from bot.intake.inbox import Intake
 from bot.intake.polling import Poller, WebhookIsSet, check_no_webhook
@@ -27,13 +27,13 @@ from bot.logs import setup_logging
 log = logging.getLogger(__name__)
 
 
-async def prepare(settings: Settings) -> Deps:
+async def prepare(settings: Settings) -> Services:
     """Everything that must hold before the first update: content valid, schema at head."""
     content = load_content(settings.content_dir or DEFAULT_ROOT)
     profile.load(settings.content_dir or DEFAULT_ROOT)  # a bad profile.yaml stops start-up too
     db = Database(settings.database_url)
     await migrate.upgrade(db.engine)
-    return Deps(settings=settings, db=db, content=content)
+    return Services(settings=settings, db=db, content=content)
 
 
 async def serve(settings: Settings) -> int:
@@ -86,7 +86,7 @@ async def serve(settings: Settings) -> int:
 
 async def _run(
     app: Application,  # type: ignore[type-arg]
-    deps: Deps,
+    deps: Services,
     settings: Settings,
     secret: str,
     readiness: Readiness,

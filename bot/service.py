@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import time as dtime
 
 from bot.coach import load, plan
 from bot.coach.days import parse_days_field
 from bot.coach.feedback import TEN_MINUTES_S, DayContext, Feedback, TipRef, coach_feedback
 from bot.coach.guide import PainMark, TodayGuide, todays_guide
-from bot.coach.schedule import zone
+from bot.coach.schedule import next_occurrence, zone
 from bot.coach.sessions import (
     Block,
     Direction,
@@ -30,6 +31,52 @@ from bot.db.models import PlanChange, User, Workout
 from bot.db.repo import Repo
 
 MAX_CATCH_UP_WEEKS = 8
+
+
+SNOOZE = timedelta(hours=1)
+SUMMARY_AT = dtime(19, 0)  # the Sunday summary, unless the reminder is later
+INDEFINITE = datetime(9999, 1, 1, tzinfo=UTC)  # /pause with no end: until /resume
+
+
+# --- schedules: when the next reminder and summary are due ----------------------------
+def parse_hhmm(value: str) -> dtime:
+    hh, _, mm = value.partition(":")
+    try:
+        return dtime(int(hh), int(mm or 0))
+    except ValueError:
+        return dtime(18, 0)
+
+
+def summary_time(user: User) -> dtime:
+    """Sunday evening: 19:00, or an hour after the reminder when that is late in the day
+    (never past 23:59, and always after the reminder)."""
+    at = parse_hhmm(user.remind_time)
+    if at < dtime(18, 0):
+        return SUMMARY_AT
+    if at.hour >= 23:
+        return dtime(23, 59) if at < dtime(23, 59) else at
+    return dtime(at.hour + 1, at.minute)
+
+
+def reschedule(user: User, now: datetime) -> None:
+    """Store the next reminder and summary instants (UTC) from the user's settings."""
+    if (
+        not user.active
+        or not user.reminders_on
+        or (user.paused_until is not None and user.paused_until >= INDEFINITE)
+    ):
+        user.next_reminder_at = user.next_summary_at = None
+        return
+    tz = user_zone(user)
+    after = max(now, user.paused_until) if user.paused_until else now
+    user.next_reminder_at = next_occurrence(
+        after, training_days(user), parse_hhmm(user.remind_time), tz
+    )
+    user.next_summary_at = next_occurrence(after, frozenset({6}), summary_time(user), tz)
+
+
+def is_paused(user: User, now: datetime) -> bool:
+    return user.paused_until is not None and user.paused_until > now
 
 
 def user_zone(user: User) -> tzinfo:

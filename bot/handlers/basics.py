@@ -9,18 +9,19 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot import render
-from bot.dispatcher import reschedule
-from bot.handlers.common import Context, get_deps, load_user, say
+from bot.context import CoachContext
+from bot.handlers.common import load_user, say
+from bot.service import reschedule
 
 
-async def on_my_chat_member(update: Update, context: Context) -> None:
+async def on_my_chat_member(update: Update, context: CoachContext) -> None:
     """Blocking the bot ends reminders at once; unblocking (or /start again) brings them back.
     Nothing is sent: a blocked user can't receive it, a returning one says what they want."""
     member = update.my_chat_member
     if member is None or member.chat.type != ChatType.PRIVATE:
         return
     status = member.new_chat_member.status
-    async with get_deps(context).db.uow() as repo:
+    async with context.services.db.uow() as repo:
         user = await repo.lock_user(member.from_user.id)
         if user is None:
             raise ApplicationHandlerStop  # never talked to us: nothing to keep
@@ -32,7 +33,7 @@ async def on_my_chat_member(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-async def private_only(update: Update, context: Context) -> None:
+async def private_only(update: Update, context: CoachContext) -> None:
     """In groups the bot answers commands with a pointer to a private chat and does nothing else."""
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
@@ -43,22 +44,22 @@ async def private_only(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-async def help_command(update: Update, context: Context) -> None:
+async def help_command(update: Update, context: CoachContext) -> None:
     await say(update, context, render.help_text())
 
 
-async def unknown_command(update: Update, context: Context) -> None:
+async def unknown_command(update: Update, context: CoachContext) -> None:
     msg = update.effective_message
     command = (msg.text or "").split()[0] if msg and msg.text else "that"
     await say(update, context, render.unknown_command(command))
 
 
-async def edited(update: Update, context: Context) -> None:
+async def edited(update: Update, context: CoachContext) -> None:
     await say(update, context, render.edited_message())
 
 
-async def cancel(update: Update, context: Context) -> None:
-    async with get_deps(context).db.uow() as repo:
+async def cancel(update: Update, context: CoachContext) -> None:
+    async with context.services.db.uow() as repo:
         await load_user(repo, update, context)
         had = await repo.clear_conversation(update.effective_user.id)  # type: ignore[union-attr]
     await say(update, context, render.cancelled(had))

@@ -1,19 +1,30 @@
-"""One entry for every button press: parse the payload, answer the query, dispatch by action."""
+"""One entry for every button press: parse the payload, answer the query, route by its type."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.constants import ChatType
 
 from bot import render
-from bot.actions import Press, parse
-from bot.handlers.common import Context
+from bot.actions import Payload, Press, parse, parse_press
+from bot.context import CoachContext
 
-ButtonHandler = Callable[[Update, Context, Press], Awaitable[None]]
+P = TypeVar("P", bound=Payload)
+Route = Callable[[Update, CoachContext, Any], Awaitable[None]]
+ButtonHandler = Callable[[Update, CoachContext, Press], Awaitable[None]]
 
-ACTIONS: dict[str, ButtonHandler] = {}
+ROUTES: dict[type[Payload], Route] = {}
+ACTIONS: dict[str, ButtonHandler] = {}  # handlers not yet on typed payloads
+
+
+def route(shape: type[P], handler: Callable[[Update, CoachContext, P], Awaitable[None]]) -> None:
+    """The handler a payload type reaches; one each."""
+    if shape in ROUTES and ROUTES[shape] is not handler:
+        raise ValueError(f"{shape.__name__} is routed twice")
+    ROUTES[shape] = handler
 
 
 def register(handler: ButtonHandler, *actions: str) -> None:
@@ -21,12 +32,21 @@ def register(handler: ButtonHandler, *actions: str) -> None:
         ACTIONS[action] = handler
 
 
-async def on_button(update: Update, context: Context) -> None:
+async def on_button(update: Update, context: CoachContext) -> None:
     query = update.callback_query
     assert query is not None
-    press = parse(query.data)
+    if not _own_chat(update):
+        await query.answer(render.stale_button(), show_alert=True)
+        return
+    pressed = parse(query.data)
+    typed = ROUTES.get(type(pressed)) if pressed is not None else None
+    if typed is not None:
+        await query.answer()
+        await typed(update, context, pressed)
+        return
+    press = parse_press(query.data)
     handler = ACTIONS.get(press.action) if press else None
-    if press is None or handler is None or not _own_chat(update):
+    if press is None or handler is None:
         await query.answer(render.stale_button(), show_alert=True)
         return
     await query.answer()

@@ -17,16 +17,19 @@ from bot import render
 from bot.actions import cb
 from bot.coach.intents import Intent, intent_of
 from bot.coach.parsing import looks_like_log
+from bot.context import CoachContext
 from bot.db.models import User
 from bot.db.repo import Repo
 from bot.handlers import log, onboarding, progress
-from bot.handlers.common import Context, get_deps, load_user, say
+from bot.handlers.common import load_user, say
 from bot.render import chat as msgs
 from bot.service import next_training_day, target_draft, today_target, week_target
 
 MAX_TEXT = 4096
 
-FlowHandler = Callable[[Update, Context, Repo, User, str, dict[str, Any], str], Awaitable[None]]
+FlowHandler = Callable[
+    [Update, CoachContext, Repo, User, str, dict[str, Any], str], Awaitable[None]
+]
 
 # The guided flows that take typed answers, by the flow name stored in `conversations`.
 TEXT_FLOWS: dict[str, FlowHandler] = {
@@ -49,13 +52,13 @@ def _reads_like_session(text: str) -> bool:
     return bool(_SESSION_WORDS.search(text)) and looks_like_log(text)
 
 
-async def on_message(update: Update, context: Context) -> None:
+async def on_message(update: Update, context: CoachContext) -> None:
     msg = update.effective_message
     text = (msg.text or msg.caption or "") if msg else ""
     if not text.strip():
         await say(update, context, render.not_understood())
         return
-    deps = get_deps(context)
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         convo = await repo.get_conversation(user.id)
@@ -88,8 +91,10 @@ async def on_message(update: Update, context: Context) -> None:
     await say(update, context, render.not_understood())
 
 
-async def _answer(update: Update, context: Context, repo: Repo, user: User, intent: Intent) -> None:
-    content = get_deps(context).content
+async def _answer(
+    update: Update, context: CoachContext, repo: Repo, user: User, intent: Intent
+) -> None:
+    content = context.services.content
     today = log.user_today(user)
     if intent == "thanks":
         await say(update, context, msgs.thanks())

@@ -3,24 +3,50 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Concatenate, ParamSpec
 
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
+from bot.context import CoachContext
 from bot.db.models import User
 from bot.db.repo import Repo
-from bot.deps import Deps, deps
-from bot.dispatcher import reschedule
 from bot.render import AnyMarkup
+from bot.service import reschedule
 
-Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger(__name__)
+Ps = ParamSpec("Ps")
 
 
-def get_deps(context: Context) -> Deps:
-    return deps(context.bot_data)
+@dataclass
+class UserWork:
+    """One update's unit of work: its repo and the sender's row (created on first contact).
+    Bot API requests made inside it commit the open work first (bot/intake/guard.py)."""
+
+    repo: Repo
+    user: User
+    created: bool
+
+
+def with_user(
+    handler: Callable[Concatenate[Update, CoachContext, UserWork, Ps], Awaitable[None]],
+) -> Callable[Concatenate[Update, CoachContext, Ps], Awaitable[None]]:
+    """Run a handler inside a unit of work with the sender loaded: the two lines every
+    handler would otherwise open with."""
+
+    async def run(
+        update: Update, context: CoachContext, /, *args: Ps.args, **kwargs: Ps.kwargs
+    ) -> None:
+        async with context.db.uow() as repo:
+            user, created = await load_user(repo, update, context)
+            await handler(update, context, UserWork(repo, user, created), *args, **kwargs)
+
+    run.__name__, run.__qualname__ = handler.__name__, handler.__qualname__  # for metrics, logs
+    run.__doc__ = handler.__doc__
+    return run
 
 
 def ids(update: Update) -> tuple[int, int, str]:
@@ -31,11 +57,11 @@ def ids(update: Update) -> tuple[int, int, str]:
     return user.id, chat.id, user.first_name or ""
 
 
-async def load_user(repo: Repo, update: Update, context: Context) -> tuple[User, bool]:
+async def load_user(repo: Repo, update: Update, context: CoachContext) -> tuple[User, bool]:
     """The sender's row, created on first contact with the operator's default zone."""
     user_id, chat_id, first_name = ids(update)
     user, created = await repo.ensure_user(
-        user_id, chat_id, first_name, get_deps(context).settings.default_timezone
+        user_id, chat_id, first_name, context.settings.default_timezone
     )
     if user.chat_id != chat_id:
         user.chat_id = chat_id
@@ -46,7 +72,7 @@ async def load_user(repo: Repo, update: Update, context: Context) -> tuple[User,
 
 
 async def say(
-    update: Update, context: Context, html: str, markup: AnyMarkup | None = None
+    update: Update, context: CoachContext, html: str, markup: AnyMarkup | None = None
 ) -> Message:
     """Send into the update's chat, whether it came as a message or a button press."""
     chat = update.effective_chat

@@ -8,14 +8,14 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import render
+from bot.context import CoachContext
 from bot.db.faults import unreachable
-from bot.handlers.common import Context
 from bot.handling import UpdateTakenOver, current
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: Context) -> None:
+async def on_error(update: object, context: CoachContext) -> None:
     err = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     handling = current()

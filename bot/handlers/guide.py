@@ -18,13 +18,15 @@ from bot.coach.guide import Guide, GuideError, Today, build_guide, draft_blocks
 from bot.coach.parsing import parse_log
 from bot.coach.sessions import Block
 from bot.coach.types import ParseError
-from bot.dispatcher import INDEFINITE, parse_hhmm
-from bot.handlers.common import Context, get_deps, load_user, say
+from bot.context import CoachContext
+from bot.handlers.common import load_user, say
 from bot.render import guide as msgs
 from bot.service import (
+    INDEFINITE,
     catch_up_plan,
     guide_today,
     local_now,
+    parse_hhmm,
     track_weeks,
     training_days,
     user_zone,
@@ -40,7 +42,7 @@ MIN_EVENT_MIN = 20
 WARM_UP_MIN = 10
 
 
-async def go_command(update: Update, context: Context) -> None:
+async def go_command(update: Update, context: CoachContext) -> None:
     text = " ".join(context.args or []).strip()
     if text:
         await _typed_guide(update, context, text[: MAX_TEXT + 1])
@@ -48,12 +50,12 @@ async def go_command(update: Update, context: Context) -> None:
         await _todays_guide(update, context, anyway=False)
 
 
-async def on_guide_button(update: Update, context: Context, press: Press) -> None:
+async def on_guide_button(update: Update, context: CoachContext, press: Press) -> None:
     await _todays_guide(update, context, anyway=msgs.ANYWAY in press.args)
 
 
-async def _todays_guide(update: Update, context: Context, anyway: bool) -> None:
-    deps = get_deps(context)
+async def _todays_guide(update: Update, context: CoachContext, anyway: bool) -> None:
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, datetime.now(UTC)).date()
@@ -79,9 +81,9 @@ async def _todays_guide(update: Update, context: Context, anyway: bool) -> None:
     await _send_guide(update, context, guide, head, target.workout)
 
 
-async def _typed_guide(update: Update, context: Context, text: str) -> None:
+async def _typed_guide(update: Update, context: CoachContext, text: str) -> None:
     """A session the user typed; pain today or a warning sign still means rest, as for /go."""
-    deps = get_deps(context)
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, datetime.now(UTC)).date()
@@ -102,7 +104,7 @@ async def _typed_guide(update: Update, context: Context, text: str) -> None:
 
 
 async def _send_guide(
-    update: Update, context: Context, guide: Guide, head: str, fallback: str
+    update: Update, context: CoachContext, guide: Guide, head: str, fallback: str
 ) -> None:
     chat = update.effective_chat
     assert chat is not None
@@ -148,8 +150,8 @@ async def _send_guide(
     )
 
 
-async def calendar_command(update: Update, context: Context) -> None:
-    deps = get_deps(context)
+async def calendar_command(update: Update, context: CoachContext) -> None:
+    deps = context.services
     now = datetime.now(UTC)
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)

@@ -33,9 +33,10 @@ from bot.coach.sessions import Block, Direction, Mode, Part, all_parts, flip_par
 from bot.coach.structure import mode_of
 from bot.coach.types import Feeling, LogDraft, Note, ParseError, Question, WeekTarget
 from bot.coach.when import MAX_DAYS_BACK
+from bot.context import CoachContext
 from bot.db.models import User, Workout
 from bot.db.repo import Repo
-from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
+from bot.handlers.common import clear_buttons, load_user, say
 from bot.render import coaching as coaching_msgs
 from bot.render import plan as plan_msgs
 from bot.service import (
@@ -164,10 +165,14 @@ def _duration_problem(result: LogDraft | ParseError) -> str | None:
 
 
 async def _store_and_reply(
-    update: Update, context: Context, repo_user: tuple[Repo, User], draft: LogDraft, source: str
+    update: Update,
+    context: CoachContext,
+    repo_user: tuple[Repo, User],
+    draft: LogDraft,
+    source: str,
 ) -> None:
     repo, user = repo_user
-    deps = get_deps(context)
+    deps = context.services
     logged = await record_session(repo, deps.content, user, draft, datetime.now(UTC), source)
     await repo.commit()  # the log is safe before we talk to Telegram
     await clear_buttons(update)
@@ -199,16 +204,16 @@ async def _end_log_flows(repo: Repo, user: User) -> None:
 
 
 # --- /log ----------------------------------------------------------------------------------
-def _command_text(update: Update, context: Context) -> str:
+def _command_text(update: Update, context: CoachContext) -> str:
     """What follows /log (or /log@bot), with the user's own spacing and line breaks."""
     if update.message and update.message.text:
         return _COMMAND.sub("", update.message.text, count=1).strip()
     return " ".join(context.args or [])
 
 
-async def log_command(update: Update, context: Context) -> None:
+async def log_command(update: Update, context: CoachContext) -> None:
     text = _command_text(update, context)
-    deps = get_deps(context)
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         if not text:
@@ -233,7 +238,7 @@ async def log_command(update: Update, context: Context) -> None:
 # data: {"duration_s": int, "feeling": str | None, "said": [what the user typed or chose]}
 async def guided_text(
     update: Update,
-    context: Context,
+    context: CoachContext,
     repo: Repo,
     user: User,
     step: str,
@@ -246,7 +251,7 @@ async def guided_text(
         result = parse_duration_answer(text)
         problem = _duration_problem(result)
         if problem is not None or not isinstance(result, LogDraft) or not result.duration_s:
-            presets = presets_for(week_target(get_deps(context).content, user))
+            presets = presets_for(week_target(context.services.content, user))
             await say(
                 update,
                 context,
@@ -282,7 +287,7 @@ async def guided_text(
 
 async def _guided_duration(
     update: Update,
-    context: Context,
+    context: CoachContext,
     repo: Repo,
     user: User,
     seconds: int,
@@ -306,7 +311,7 @@ async def _guided_duration(
 
 async def _guided_feeling(
     update: Update,
-    context: Context,
+    context: CoachContext,
     repo: Repo,
     user: User,
     data: dict[str, Any],
@@ -324,7 +329,7 @@ async def _guided_feeling(
 
 
 async def _guided_finish(
-    update: Update, context: Context, repo: Repo, user: User, data: dict[str, Any], note: str
+    update: Update, context: CoachContext, repo: Repo, user: User, data: dict[str, Any], note: str
 ) -> None:
     """Build the session from the answers; everything typed is read for pain and surface."""
     seconds = data.get("duration_s")
@@ -366,8 +371,8 @@ async def _current_step(repo: Repo, user: User, flow: str, step: str) -> dict[st
     return dict(convo.data)
 
 
-async def on_guided_button(update: Update, context: Context, press: Press) -> None:
-    async with get_deps(context).db.uow() as repo:
+async def on_guided_button(update: Update, context: CoachContext, press: Press) -> None:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         step = {"gd": "duration", "gf": "feeling", "gn": "note"}[press.action]
         data = await _current_step(repo, user, "log", step)
@@ -434,7 +439,7 @@ def question_buttons(question: Question, nonce: str, today: date) -> render.Keyb
 
 async def _ask(
     update: Update,
-    context: Context,
+    context: CoachContext,
     repo: Repo,
     user: User,
     draft: LogDraft,
@@ -451,7 +456,7 @@ async def _ask(
 
 
 async def offer_from_text(
-    update: Update, context: Context, repo: Repo, user: User, text: str
+    update: Update, context: CoachContext, repo: Repo, user: User, text: str
 ) -> bool:
     """Offer to log chat text that reads like a session; never logs without the button.
 
@@ -483,12 +488,12 @@ def _answers(pending: dict[str, Any]) -> dict[str, str]:
 
 
 async def _settle(
-    update: Update, context: Context, repo: Repo, user: User, pending: dict[str, Any]
+    update: Update, context: CoachContext, repo: Repo, user: User, pending: dict[str, Any]
 ) -> None:
     """Read the pending text with the answers so far: ask the next question, or store it."""
     if pending.get("target") is True:  # "did it": today's target, as offered
         await set_pending(repo, user, None)
-        content = get_deps(context).content
+        content = context.services.content
         target = today_target(content, user, user_today(user)) or week_target(content, user)
         draft = target_draft(target, "did it")
         await _store_and_reply(update, context, (repo, user), draft, "text")
@@ -520,8 +525,8 @@ async def _settle(
     await _store_and_reply(update, context, (repo, user), result, source[:16])
 
 
-async def on_offer_button(update: Update, context: Context, press: Press) -> None:
-    async with get_deps(context).db.uow() as repo:
+async def on_offer_button(update: Update, context: CoachContext, press: Press) -> None:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         pending = await _pending(repo, user)
         if pending is None or len(press.args) != 1 or pending.get("nonce") != press.args[0]:
@@ -536,9 +541,9 @@ async def on_offer_button(update: Update, context: Context, press: Press) -> Non
         await _settle(update, context, repo, user, pending)
 
 
-async def on_question_button(update: Update, context: Context, press: Press) -> None:
+async def on_question_button(update: Update, context: CoachContext, press: Press) -> None:
     """aq <nonce> <answer>: one answer to the question asked about a pending session."""
-    async with get_deps(context).db.uow() as repo:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         pending = await _pending(repo, user)
         question = str(pending.get("question", "")) if pending else ""
@@ -557,8 +562,8 @@ async def on_question_button(update: Update, context: Context, press: Press) -> 
 
 
 # --- undo, edit, history -------------------------------------------------------------------
-async def undo_command(update: Update, context: Context) -> None:
-    async with get_deps(context).db.uow() as repo:
+async def undo_command(update: Update, context: CoachContext) -> None:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         workout = await repo.last_workout(user.id)
         if workout is None:
@@ -570,9 +575,9 @@ async def undo_command(update: Update, context: Context) -> None:
         await say(update, context, render.undone(summary, day))
 
 
-async def on_undo_button(update: Update, context: Context, press: Press) -> None:
+async def on_undo_button(update: Update, context: CoachContext, press: Press) -> None:
     wid = press.int_arg(0)
-    async with get_deps(context).db.uow() as repo:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         workout = await repo.get_workout(user.id, wid) if wid is not None else None
         if workout is None or len(press.args) != 1:
@@ -603,10 +608,10 @@ def flip_buttons(workout: Workout) -> render.Keyboard:
     return render.keyboard(rows)
 
 
-async def on_edit_button(update: Update, context: Context, press: Press) -> None:
+async def on_edit_button(update: Update, context: CoachContext, press: Press) -> None:
     """ed: menu; eD/eF/eY/eN/eP: ask; es/ef/ey/ep: apply a chosen amount, feeling, day, flip."""
     wid = press.int_arg(0)
-    deps = get_deps(context)
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         workout = await repo.get_workout(user.id, wid) if wid is not None else None
@@ -690,7 +695,7 @@ def _new_backward(workout: Workout, duration_s: int | None, typed: LogDraft | No
 
 async def _apply_edit(
     update: Update,
-    context: Context,
+    context: CoachContext,
     repo: Repo,
     workout: Workout,
     duration_s: int | None = None,
@@ -726,7 +731,7 @@ async def _apply_edit(
 
 async def edit_text(
     update: Update,
-    context: Context,
+    context: CoachContext,
     repo: Repo,
     user: User,
     step: str,
@@ -767,14 +772,14 @@ async def edit_text(
     typed = result if isinstance(result, LogDraft) and result.blocks else None
     if typed is None or not (typed.duration_s or typed.distance_m):
         problem = _duration_problem(result) or render.duration_not_understood()
-        presets = presets_for(week_target(get_deps(context).content, user))
+        presets = presets_for(week_target(context.services.content, user))
         await say(update, context, problem, duration_buttons(presets, "es", wid))
         return
     await _apply_edit(update, context, repo, workout, typed=typed)
 
 
-async def history_command(update: Update, context: Context) -> None:
-    async with get_deps(context).db.uow() as repo:
+async def history_command(update: Update, context: CoachContext) -> None:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         rows = await repo.recent_workouts(user.id, 10)
         lines = [(w.local_date, summary_of(w)) for w in rows]

@@ -17,14 +17,14 @@ from bot.coach.schedule import RemindSpec, format_days, parse_remind, same_clock
 from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
 from bot.coach.types import TRACKS
 from bot.content import Content
+from bot.context import CoachContext
 from bot.db.models import User
 from bot.db.repo import Repo
-from bot.dispatcher import INDEFINITE, reschedule
 from bot.handlers import reminders as reminder_handlers
-from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
+from bot.handlers.common import clear_buttons, load_user, say
 from bot.render import onboarding as msgs
 from bot.render import zones as zone_msgs
-from bot.service import training_days
+from bot.service import INDEFINITE, reschedule, training_days
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,8 @@ def step_prompt(step: str, user: User, content: Content) -> tuple[str, render.Ke
 
 
 # --- /start ----------------------------------------------------------------------------------
-async def start(update: Update, context: Context) -> None:
-    deps = get_deps(context)
+async def start(update: Update, context: CoachContext) -> None:
+    deps = context.services
     async with deps.db.uow() as repo:
         user, created = await load_user(repo, update, context)
         if not created:
@@ -82,10 +82,12 @@ async def start(update: Update, context: Context) -> None:
         await say(update, context, msgs.welcome(user.first_name) + "\n\n" + text, markup)
 
 
-async def _advance(update: Update, context: Context, repo: Repo, user: User, step: str) -> None:
+async def _advance(
+    update: Update, context: CoachContext, repo: Repo, user: User, step: str
+) -> None:
     """Onboarding: on to the step after `step`, or the welcome when all are done.
     Settings: back to the settings overview."""
-    deps = get_deps(context)
+    deps = context.services
     convo = await repo.get_conversation(user.id)
     mode = convo.flow if convo is not None else "settings"
     reschedule(user, datetime.now(UTC))
@@ -140,8 +142,8 @@ def _apply(user: User, action: str, value: str) -> str | None:
     return None
 
 
-async def on_onboarding_button(update: Update, context: Context, press: Press) -> None:
-    deps = get_deps(context)
+async def on_onboarding_button(update: Update, context: CoachContext, press: Press) -> None:
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         convo = await repo.get_conversation(user.id)
@@ -213,7 +215,7 @@ def _typed_track(content: Content, text: str) -> str | None:
 
 async def onboarding_text(
     update: Update,
-    context: Context,
+    context: CoachContext,
     repo: Repo,
     user: User,
     step: str,
@@ -221,7 +223,7 @@ async def onboarding_text(
     text: str,
 ) -> None:
     """A typed answer during onboarding or a settings change."""
-    deps = get_deps(context)
+    deps = context.services
     if step == "track":
         match = _typed_track(deps.content, text)
         if match is None:
@@ -255,10 +257,10 @@ async def onboarding_text(
     await _advance(update, context, repo, user, step)
 
 
-async def on_location(update: Update, context: Context) -> None:
+async def on_location(update: Update, context: CoachContext) -> None:
     """A shared location answers the zone step of onboarding, or just sets the zone."""
     msg = update.effective_message
-    deps = get_deps(context)
+    deps = context.services
     if msg is not None and msg.location is not None:
         async with deps.db.uow() as repo:
             user, _ = await load_user(repo, update, context)
@@ -273,8 +275,8 @@ async def on_location(update: Update, context: Context) -> None:
 
 
 # --- /settings -------------------------------------------------------------------------------
-async def show_settings(update: Update, context: Context, user: User) -> None:
-    deps = get_deps(context)
+async def show_settings(update: Update, context: CoachContext, user: User) -> None:
+    deps = context.services
     now = datetime.now(UTC)
     track = deps.content.tracks.get(user.track) or deps.content.tracks["beginner"]
     paused = None
@@ -302,14 +304,14 @@ async def show_settings(update: Update, context: Context, user: User) -> None:
     await say(update, context, text, markup)
 
 
-async def settings_command(update: Update, context: Context) -> None:
-    async with get_deps(context).db.uow() as repo:
+async def settings_command(update: Update, context: CoachContext) -> None:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         await repo.clear_conversation(user.id)
     await show_settings(update, context, user)
 
 
-async def _toggle_pause(update: Update, context: Context, repo: Repo, user: User) -> None:
+async def _toggle_pause(update: Update, context: CoachContext, repo: Repo, user: User) -> None:
     now = datetime.now(UTC)
     if user.paused_until is not None and user.paused_until > now:
         user.paused_until = None

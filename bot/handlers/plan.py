@@ -12,8 +12,9 @@ from bot.coach import plan as rules
 from bot.coach.schedule import format_days
 from bot.coach.types import Reason
 from bot.content import Content
+from bot.context import CoachContext
 from bot.db.models import User
-from bot.handlers.common import Context, clear_buttons, get_deps, load_user, say
+from bot.handlers.common import clear_buttons, load_user, say
 from bot.render import guide as guide_msgs
 from bot.render import plan as msgs
 from bot.service import (
@@ -37,8 +38,8 @@ def finished(user: User) -> bool:
     return reason is not None and reason.code == "finish"
 
 
-async def plan_command(update: Update, context: Context) -> None:
-    deps = get_deps(context)
+async def plan_command(update: Update, context: CoachContext) -> None:
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, datetime.now(UTC)).date()
@@ -67,9 +68,9 @@ async def plan_command(update: Update, context: Context) -> None:
     await say(update, context, text, markup)
 
 
-async def on_plan_button(update: Update, context: Context, press: Press) -> None:
+async def on_plan_button(update: Update, context: CoachContext, press: Press) -> None:
     """pb/ps: pain better / still hurts; pf: the after-week-8 choice; pt: a new track."""
-    deps = get_deps(context)
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, datetime.now(UTC)).date()

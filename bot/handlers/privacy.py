@@ -12,8 +12,9 @@ from telegram.error import BadRequest, TelegramError
 from bot.actions import Press
 from bot.coach.export import ExportRow, sessions_csv
 from bot.coach.types import Feeling
+from bot.context import CoachContext
 from bot.db.models import User, Workout
-from bot.handlers.common import Context, get_deps, ids, load_user, say
+from bot.handlers.common import ids, load_user, say
 from bot.render import privacy as msgs
 from bot.render.sessions import notes_text
 from bot.service import local_now, workout_notes
@@ -24,7 +25,7 @@ FEELINGS = frozenset(f.value for f in Feeling)
 
 
 # --- /privacy --------------------------------------------------------------------------------
-async def privacy_command(update: Update, context: Context) -> None:
+async def privacy_command(update: Update, context: CoachContext) -> None:
     await say(update, context, msgs.privacy_text())
 
 
@@ -48,8 +49,8 @@ def export_row(w: Workout) -> ExportRow:
     )
 
 
-async def export_command(update: Update, context: Context) -> None:
-    async with get_deps(context).db.uow() as repo:
+async def export_command(update: Update, context: CoachContext) -> None:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         rows = await repo.all_workouts(user.id)
         day = local_now(user, datetime.now(UTC)).date().isoformat()
@@ -75,11 +76,11 @@ def confirm_token(user: User) -> str:
     return hashlib.sha256(seed).hexdigest()[:16]
 
 
-async def deleteme_command(update: Update, context: Context) -> None:
+async def deleteme_command(update: Update, context: CoachContext) -> None:
     """Asks first. Nothing is stored for the question, so Keep really keeps everything as it was
     (a half-finished guided step included)."""
     user_id = ids(update)[0]
-    async with get_deps(context).db.uow() as repo:
+    async with context.services.db.uow() as repo:
         user = await repo.get_user(user_id)  # asking must not create a row about the user
         if user is None:
             await say(update, context, msgs.delete_nothing_stored())
@@ -89,7 +90,7 @@ async def deleteme_command(update: Update, context: Context) -> None:
     await say(update, context, msgs.delete_confirm(sessions), msgs.delete_buttons(token))
 
 
-async def on_delete_button(update: Update, context: Context, press: Press) -> None:
+async def on_delete_button(update: Update, context: CoachContext, press: Press) -> None:
     """dy: delete when the token matches the presser's current row; dn: keep. Anything else
     (a second press, a forged or foreign button) deletes nothing and gets a polite answer."""
     user_id = ids(update)[0]
@@ -98,7 +99,7 @@ async def on_delete_button(update: Update, context: Context, press: Press) -> No
     if press.action == "dn":
         await _close(update, context, user_id, msgs.delete_kept(), own_message)
         return
-    async with get_deps(context).db.uow() as repo:
+    async with context.services.db.uow() as repo:
         user = await repo.get_user(user_id)
         valid = user is not None and own_message and token == confirm_token(user)
         if valid:
@@ -117,7 +118,7 @@ def _pressed_in_own_chat(update: Update, user_id: int) -> bool:
 
 
 async def _close(
-    update: Update, context: Context, user_id: int, html: str, own_message: bool
+    update: Update, context: CoachContext, user_id: int, html: str, own_message: bool
 ) -> None:
     """Replace the pressed confirmation with the outcome, so its buttons are gone; when that
     can't be done (someone else's message, no buttons left, too old), answer in a new message."""

@@ -15,7 +15,8 @@ from bot.coach.plan import week_starting
 from bot.coach.progress import CHART_WEEKS, MAX_STREAK_WEEKS, PlanStep, build_progress
 from bot.coach.stats import Totals
 from bot.coach.types import WeekStat
-from bot.handlers.common import Context, get_deps, load_user, say
+from bot.context import CoachContext
+from bot.handlers.common import load_user, say
 from bot.render import progress as msgs
 from bot.service import (
     catch_up_plan,
@@ -30,8 +31,8 @@ from bot.service import (
 log = logging.getLogger(__name__)
 
 
-async def progress_command(update: Update, context: Context) -> None:
-    deps = get_deps(context)
+async def progress_command(update: Update, context: CoachContext) -> None:
+    deps = context.services
     now = datetime.now(UTC)
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
@@ -62,7 +63,7 @@ async def progress_command(update: Update, context: Context) -> None:
         await _send_chart(update, context, report.chart)
 
 
-async def _send_chart(update: Update, context: Context, weeks: Sequence[WeekStat]) -> None:
+async def _send_chart(update: Update, context: CoachContext, weeks: Sequence[WeekStat]) -> None:
     """Best effort: a failed chart costs the picture, never the text already sent."""
     chat = update.effective_chat
     assert chat is not None

@@ -20,14 +20,17 @@ from bot.coach.schedule import (
     parse_remind,
 )
 from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
+from bot.context import CoachContext
 from bot.db.models import User
-from bot.dispatcher import INDEFINITE, SNOOZE, reschedule
-from bot.handlers.common import Context, get_deps, load_user, say
+from bot.handlers.common import load_user, say
 from bot.handlers.log import logged_text, session_buttons
 from bot.render import zones as zone_msgs
 from bot.service import (
+    INDEFINITE,
+    SNOOZE,
     local_now,
     record_session,
+    reschedule,
     target_draft,
     today_target,
     training_days,
@@ -56,10 +59,10 @@ def status_text(user: User, now: datetime) -> str:
     )
 
 
-async def remind_command(update: Update, context: Context) -> None:
+async def remind_command(update: Update, context: CoachContext) -> None:
     args = " ".join(context.args or [])
     now = datetime.now(UTC)
-    async with get_deps(context).db.uow() as repo:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         if not args.strip():
             await say(update, context, status_text(user, now))
@@ -97,10 +100,10 @@ def _remind_problem(err: RemindError) -> str:
 
 # --- time zones ------------------------------------------------------------------------------
 async def _set_zone(
-    update: Update, context: Context, name: str, found: ZoneFound | None = None
+    update: Update, context: CoachContext, name: str, found: ZoneFound | None = None
 ) -> None:
     now = datetime.now(UTC)
-    async with get_deps(context).db.uow() as repo:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         user.timezone = name
         reschedule(user, now)
@@ -115,10 +118,10 @@ async def _set_zone(
     )
 
 
-async def timezone_command(update: Update, context: Context) -> None:
+async def timezone_command(update: Update, context: CoachContext) -> None:
     text = " ".join(context.args or []).strip()
     if not text:
-        async with get_deps(context).db.uow() as repo:
+        async with context.services.db.uow() as repo:
             user, _ = await load_user(repo, update, context)
             current = user.timezone
         await say(update, context, render.timezone_usage(current), render.location_keyboard())
@@ -136,7 +139,7 @@ async def timezone_command(update: Update, context: Context) -> None:
     await say(update, context, render.timezone_unknown(text, found.suggestions), typo)
 
 
-async def on_zone_button(update: Update, context: Context, press: Press) -> None:
+async def on_zone_button(update: Update, context: CoachContext, press: Press) -> None:
     name = ":".join(press.args)
     found = resolve_zone(name)
     if not isinstance(found, ZoneFound):
@@ -160,7 +163,7 @@ def zone_at(lat: float, lon: float) -> str | None:
     return str(name) if name else None
 
 
-async def on_location(update: Update, context: Context) -> None:
+async def on_location(update: Update, context: CoachContext) -> None:
     msg = update.effective_message
     if msg is None or msg.location is None:
         return
@@ -172,7 +175,7 @@ async def on_location(update: Update, context: Context) -> None:
 
 
 # --- pause / resume --------------------------------------------------------------------------
-async def pause_command(update: Update, context: Context) -> None:
+async def pause_command(update: Update, context: CoachContext) -> None:
     args = context.args or []
     days: int | None = None
     if args:
@@ -182,7 +185,7 @@ async def pause_command(update: Update, context: Context) -> None:
             return
         days = int(raw)
     now = datetime.now(UTC)
-    async with get_deps(context).db.uow() as repo:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         user.paused_until = now + timedelta(days=days) if days else INDEFINITE
         user.snooze_until = None
@@ -191,9 +194,9 @@ async def pause_command(update: Update, context: Context) -> None:
     await say(update, context, render.paused(label))
 
 
-async def resume_command(update: Update, context: Context) -> None:
+async def resume_command(update: Update, context: CoachContext) -> None:
     now = datetime.now(UTC)
-    async with get_deps(context).db.uow() as repo:
+    async with context.services.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         user.paused_until = None
         user.reminders_on = True
@@ -219,11 +222,11 @@ async def _close_reminder(update: Update, outcome: str) -> None:
     await query.edit_message_text(render.reminder_closed(original, outcome), reply_markup=None)
 
 
-async def on_reminder_button(update: Update, context: Context, press: Press) -> None:
+async def on_reminder_button(update: Update, context: CoachContext, press: Press) -> None:
     """rd: done (logs today's target), rz: snooze an hour, rs: skip today."""
     day = _day(press)
     now = datetime.now(UTC)
-    deps = get_deps(context)
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, now).date()

@@ -7,8 +7,9 @@ from telegram import Update
 from bot import render
 from bot.actions import Press
 from bot.content import Tip
+from bot.context import CoachContext
 from bot.db.models import User
-from bot.handlers.common import Context, get_deps, load_user, say
+from bot.handlers.common import load_user, say
 from bot.render import tips as msgs
 
 RECENT_TIPS = 8
@@ -21,8 +22,8 @@ def remember(user: User, tip: Tip) -> None:
     user.recent_tips = ",".join([tip.id, *recent][:RECENT_TIPS])
 
 
-async def tip_command(update: Update, context: Context) -> None:
-    deps = get_deps(context)
+async def tip_command(update: Update, context: CoachContext) -> None:
+    deps = context.services
     query = " ".join(context.args or [])[:MAX_QUERY].strip()
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
@@ -49,8 +50,8 @@ async def tip_command(update: Update, context: Context) -> None:
             await say(update, context, msgs.no_match(query), markup)
 
 
-async def on_tip_button(update: Update, context: Context, press: Press) -> None:
-    deps = get_deps(context)
+async def on_tip_button(update: Update, context: CoachContext, press: Press) -> None:
+    deps = context.services
     if press.args == (msgs.ALL_TOPICS,):
         await say(update, context, msgs.all_topics(deps.content.topics_html()))
         return
@@ -64,9 +65,9 @@ async def on_tip_button(update: Update, context: Context, press: Press) -> None:
     await say(update, context, tip.html)
 
 
-async def safety_command(update: Update, context: Context) -> None:
+async def safety_command(update: Update, context: CoachContext) -> None:
     """The safety rules for the user's own track (sprints, treadmill, ...)."""
-    deps = get_deps(context)
+    deps = context.services
     async with deps.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         track = user.track

@@ -13,8 +13,8 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 from bot.app import build_application
 from bot.config import Settings
 from bot.content import load_content
+from bot.context import Services
 from bot.db.session import Database
-from bot.deps import Deps
 from bot.intake.inbox import Intake
 from bot.intake.polling import Poller
 from tests.fakes import FakeBotAPI
@@ -29,7 +29,7 @@ class Harness:
     server: FakeBotAPI
     app: Application  # type: ignore[type-arg]
     db: Database
-    deps: Deps
+    deps: Services
     intake: Intake
     poller: Poller
     seen: set[int] = field(default_factory=set)
@@ -108,7 +108,7 @@ async def start_harness(server: FakeBotAPI, db: Database, **settings: Any) -> Ha
         telegram_base_file_url=server.base_file_url,
         **settings,
     )
-    deps = Deps(settings=config, db=db, content=load_content())
+    deps = Services(settings=config, db=db, content=load_content())
     app = build_application(deps, server.token)
     intake = Intake(app, db, grace_s=config.db_grace_s)
     poller = Poller(intake, timeout=1)

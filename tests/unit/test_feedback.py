@@ -14,7 +14,7 @@ import pytest
 
 from bot.coach import load
 from bot.coach.feedback import DayContext, Feedback, TipRef, celebrates, coach_feedback
-from bot.coach.plan import PLAN_WEEKS, progress, review_week
+from bot.coach.plan import PLAN_WEEKS, decide_progression, review_week
 from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import Feeling, LogDraft, SessionFact, WeekTarget
 from bot.content import load_content
@@ -340,7 +340,7 @@ def _walk_plan(track: str, sessions_of: int, overdo: bool) -> tuple[list[Feedbac
                     )
                 )
         review = review_week(facts, plan_week, target)
-        decision = progress(review)
+        decision = decide_progression(review)
         decisions.append(decision.decision)
         last_effort = sum(load.effort(d.amount, target) for d in load.days_of(facts))
         plan_week = decision.new_week

@@ -9,9 +9,9 @@ import pytest
 from bot.coach.plan import (
     PLAN_WEEKS,
     REASON_CODES,
+    decide_progression,
     decode_reason,
     encode_reason,
-    progress,
     restart_week,
     review_week,
     target_for_week,
@@ -71,7 +71,7 @@ MWF = frozenset({0, 2, 4})
 def test_progress(
     review: WeekReview, new_week: int, decision: ProgressionDecision, words: list[str]
 ) -> None:
-    result = progress(review)
+    result = decide_progression(review)
     assert (result.new_week, result.decision) == (new_week, decision)
     assert result.reason.code in REASON_CODES
     assert decode_reason(encode_reason(result.reason)) == result.reason
@@ -83,8 +83,8 @@ def test_progress(
 
 
 def test_progress_clamps_out_of_range_weeks() -> None:
-    assert progress(WeekReview(9, 4, 4, False)).new_week == PLAN_WEEKS
-    assert progress(WeekReview(0, 3, 3, False)).new_week == 2
+    assert decide_progression(WeekReview(9, 4, 4, False)).new_week == PLAN_WEEKS
+    assert decide_progression(WeekReview(0, 3, 3, False)).new_week == 2
 
 
 def test_review_week() -> None:
@@ -95,12 +95,12 @@ def test_review_week() -> None:
     ]
     review = review_week(facts, 2, target(2, sessions=3))
     assert review == WeekReview(2, 3, 3, True, backward_s=240, paused=False, days=3)
-    assert progress(review).decision == "hold"
+    assert decide_progression(review).decision == "hold"
     empty = review_week([], 4, target(4, sessions=4), paused=True)
     assert empty == WeekReview(4, 0, 4, False, backward_s=0, paused=True, days=0)
-    assert progress(empty).decision == "rest"
+    assert decide_progression(empty).decision == "rest"
     open_pain = review_week(facts[:2], 2, target(2, sessions=2), pain_open=True)
-    assert progress(open_pain).reason.code == "pain"
+    assert decide_progression(open_pain).reason.code == "pain"
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_sessions_are_training_days(logs: list[tuple[int, int]], done: int, days
     facts = [SessionFact(date(2026, 6, day), s) for day, s in logs]
     review = review_week(facts, 1, target(1, sessions=3))
     assert (review.sessions_done, review.days) == (done, days)
-    assert progress(review).decision != "advance" or done >= 3
+    assert decide_progression(review).decision != "advance" or done >= 3
 
 
 def test_reason_codes_round_trip_and_refuse_junk() -> None:
