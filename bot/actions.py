@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar, get_type_hints
+from typing import Any, ClassVar, dataclass_transform, get_type_hints
 
 VERSION = "v1"
 MAX_BYTES = 64
@@ -64,33 +64,28 @@ class Action(StrEnum):
     DELETE_NO = "dn"
 
 
-@dataclass(frozen=True)
+_SHAPES: dict[Action, type[Payload]] = {}
+
+
+@dataclass_transform(frozen_default=True)
 class Payload:
-    """What a button carries. Subclasses name their ACTION and declare typed fields (int, str,
-    date; a trailing ``str | None = None`` may be left off)."""
+    """What a button carries. A subclass names its action (``class Undo(Payload,
+    action=Action.UNDO)``) and declares typed fields (int, str, date; a trailing
+    ``str | None = None`` may be left off); it becomes a frozen dataclass."""
 
     ACTION: ClassVar[Action]
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    def __init_subclass__(cls, action: Action, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if action in _SHAPES:
+            raise ValueError(f"{action!r} already has a payload")
+        cls.ACTION = action
+        _SHAPES[action] = dataclass(frozen=True)(cls)
 
     def data(self) -> str:
         values = [getattr(self, f.name) for f in dataclasses.fields(self)]
         return encode(self.ACTION, *(v for v in values if v is not None))
-
-
-_SHAPES: dict[Action, type[Payload]] = {}
-P = TypeVar("P", bound=type[Payload])
-
-
-def payload(action: Action) -> Callable[[P], P]:
-    """Bind a payload class to its action (one each)."""
-
-    def bind(cls: P) -> P:
-        if action in _SHAPES:
-            raise ValueError(f"{action!r} already has a payload")
-        cls.ACTION = action
-        _SHAPES[action] = cls
-        return cls
-
-    return bind
 
 
 def encode(action: Action, *args: object) -> str:
@@ -166,98 +161,68 @@ def _text(raw: str) -> str | None:
 
 
 # --- a logged session ------------------------------------------------------------------------
-@payload(Action.UNDO)
-@dataclass(frozen=True)
-class Undo(Payload):
+class Undo(Payload, action=Action.UNDO):
     workout_id: int
 
 
-@payload(Action.EDIT_MENU)
-@dataclass(frozen=True)
-class EditMenu(Payload):
+class EditMenu(Payload, action=Action.EDIT_MENU):
     workout_id: int
 
 
-@payload(Action.EDIT_AMOUNT)
-@dataclass(frozen=True)
-class EditAmount(Payload):
+class EditAmount(Payload, action=Action.EDIT_AMOUNT):
     workout_id: int
 
 
-@payload(Action.EDIT_FEELING)
-@dataclass(frozen=True)
-class EditFeeling(Payload):
+class EditFeeling(Payload, action=Action.EDIT_FEELING):
     workout_id: int
 
 
-@payload(Action.EDIT_DAY)
-@dataclass(frozen=True)
-class EditDay(Payload):
+class EditDay(Payload, action=Action.EDIT_DAY):
     workout_id: int
 
 
-@payload(Action.EDIT_NOTE)
-@dataclass(frozen=True)
-class EditNote(Payload):
+class EditNote(Payload, action=Action.EDIT_NOTE):
     workout_id: int
 
 
-@payload(Action.EDIT_DIRECTION)
-@dataclass(frozen=True)
-class EditDirection(Payload):
+class EditDirection(Payload, action=Action.EDIT_DIRECTION):
     workout_id: int
 
 
-@payload(Action.SET_AMOUNT)
-@dataclass(frozen=True)
-class SetAmount(Payload):
+class SetAmount(Payload, action=Action.SET_AMOUNT):
     workout_id: int
     seconds: int
 
 
-@payload(Action.SET_FEELING)
-@dataclass(frozen=True)
-class SetFeeling(Payload):
+class SetFeeling(Payload, action=Action.SET_FEELING):
     workout_id: int
     feeling: str
 
 
-@payload(Action.SET_DAY)
-@dataclass(frozen=True)
-class SetDay(Payload):
+class SetDay(Payload, action=Action.SET_DAY):
     workout_id: int
     days_back: int
 
 
-@payload(Action.FLIP_PART)
-@dataclass(frozen=True)
-class FlipPart(Payload):
+class FlipPart(Payload, action=Action.FLIP_PART):
     workout_id: int
     index: int
 
 
 # --- guided /log and offers ------------------------------------------------------------------
-@payload(Action.GUIDED_AMOUNT)
-@dataclass(frozen=True)
-class GuidedAmount(Payload):
+class GuidedAmount(Payload, action=Action.GUIDED_AMOUNT):
     seconds: int
 
 
-@payload(Action.GUIDED_FEELING)
-@dataclass(frozen=True)
-class GuidedFeeling(Payload):
+class GuidedFeeling(Payload, action=Action.GUIDED_FEELING):
     feeling: str  # a Feeling value or "skip"
 
 
-@payload(Action.GUIDED_NOTE)
-@dataclass(frozen=True)
-class GuidedNote(Payload):
+class GuidedNote(Payload, action=Action.GUIDED_NOTE):
     value: str  # "skip"
 
 
-@payload(Action.ANSWER)
-@dataclass(frozen=True)
-class Answer(Payload):
+class Answer(Payload, action=Action.ANSWER):
     """One answer to the question asked about a pending session; the nonce ties it to that
     session, so a press on an older question is refused."""
 
@@ -265,132 +230,90 @@ class Answer(Payload):
     value: str
 
 
-@payload(Action.OFFER_ACCEPT)
-@dataclass(frozen=True)
-class OfferAccept(Payload):
+class OfferAccept(Payload, action=Action.OFFER_ACCEPT):
     nonce: str
 
 
-@payload(Action.OFFER_DECLINE)
-@dataclass(frozen=True)
-class OfferDecline(Payload):
+class OfferDecline(Payload, action=Action.OFFER_DECLINE):
     nonce: str
 
 
 # --- reminders and zones ---------------------------------------------------------------------
-@payload(Action.REMINDER_DONE)
-@dataclass(frozen=True)
-class ReminderDone(Payload):
+class ReminderDone(Payload, action=Action.REMINDER_DONE):
     day: date
 
 
-@payload(Action.REMINDER_SNOOZE)
-@dataclass(frozen=True)
-class ReminderSnooze(Payload):
+class ReminderSnooze(Payload, action=Action.REMINDER_SNOOZE):
     day: date
 
 
-@payload(Action.REMINDER_SKIP)
-@dataclass(frozen=True)
-class ReminderSkip(Payload):
+class ReminderSkip(Payload, action=Action.REMINDER_SKIP):
     day: date
 
 
-@payload(Action.ZONE)
-@dataclass(frozen=True)
-class Zone(Payload):
+class Zone(Payload, action=Action.ZONE):
     zone: str
 
 
 # --- onboarding and /settings ----------------------------------------------------------------
-@payload(Action.PICK_TRACK)
-@dataclass(frozen=True)
-class PickTrack(Payload):
+class PickTrack(Payload, action=Action.PICK_TRACK):
     track: str
 
 
-@payload(Action.PICK_DAYS)
-@dataclass(frozen=True)
-class PickDays(Payload):
+class PickDays(Payload, action=Action.PICK_DAYS):
     days: str  # weekday digits, Monday 0
 
 
-@payload(Action.PICK_TIME)
-@dataclass(frozen=True)
-class PickTime(Payload):
+class PickTime(Payload, action=Action.PICK_TIME):
     time: str  # "0700", or "off"
 
 
-@payload(Action.PICK_ZONE)
-@dataclass(frozen=True)
-class PickZone(Payload):
+class PickZone(Payload, action=Action.PICK_ZONE):
     zone: str
 
 
-@payload(Action.SKIP_STEP)
-@dataclass(frozen=True)
-class SkipStep(Payload):
+class SkipStep(Payload, action=Action.SKIP_STEP):
     pass
 
 
-@payload(Action.OPEN_SETTING)
-@dataclass(frozen=True)
-class OpenSetting(Payload):
+class OpenSetting(Payload, action=Action.OPEN_SETTING):
     field: str
 
 
-@payload(Action.TOGGLE_PAUSE)
-@dataclass(frozen=True)
-class TogglePause(Payload):
+class TogglePause(Payload, action=Action.TOGGLE_PAUSE):
     pass
 
 
 # --- tips, plan, guide, privacy --------------------------------------------------------------
-@payload(Action.TIP)
-@dataclass(frozen=True)
-class Tip(Payload):
+class Tip(Payload, action=Action.TIP):
     tip_id: str
 
 
-@payload(Action.PAIN_BETTER)
-@dataclass(frozen=True)
-class PainBetter(Payload):
+class PainBetter(Payload, action=Action.PAIN_BETTER):
     pass
 
 
-@payload(Action.PAIN_STILL)
-@dataclass(frozen=True)
-class PainStill(Payload):
+class PainStill(Payload, action=Action.PAIN_STILL):
     pass
 
 
-@payload(Action.FINISH_CHOICE)
-@dataclass(frozen=True)
-class FinishChoice(Payload):
+class FinishChoice(Payload, action=Action.FINISH_CHOICE):
     choice: str
 
 
-@payload(Action.NEW_TRACK)
-@dataclass(frozen=True)
-class NewTrack(Payload):
+class NewTrack(Payload, action=Action.NEW_TRACK):
     track: str
 
 
-@payload(Action.GUIDE)
-@dataclass(frozen=True)
-class Guide(Payload):
+class Guide(Payload, action=Action.GUIDE):
     anyway: str | None = None  # present: play it even on a rest day or while held
 
 
-@payload(Action.DELETE_YES)
-@dataclass(frozen=True)
-class DeleteYes(Payload):
+class DeleteYes(Payload, action=Action.DELETE_YES):
     token: str
 
 
-@payload(Action.DELETE_NO)
-@dataclass(frozen=True)
-class DeleteNo(Payload):
+class DeleteNo(Payload, action=Action.DELETE_NO):
     token: str
 
 
