@@ -20,26 +20,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot import render
-from bot.actions import (
-    Answer,
-    EditAmount,
-    EditDay,
-    EditDirection,
-    EditFeeling,
-    EditMenu,
-    EditNote,
-    FlipPart,
-    GuidedAmount,
-    GuidedFeeling,
-    GuidedNote,
-    OfferAccept,
-    OfferDecline,
-    SetAmount,
-    SetDay,
-    SetFeeling,
-    Undo,
-)
+from bot import actions, render
 from bot.coach.answers import (
     FEELING_VALUES,
     SKIP,
@@ -285,7 +266,7 @@ async def _guided_state(work: UserWork, step: LogStep) -> GuidedLog | None:
 
 @with_user
 async def on_guided_amount(
-    update: Update, context: CoachContext, work: UserWork, pressed: GuidedAmount
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.GuidedAmount
 ) -> None:
     state = await _guided_state(work, LogStep.DURATION)
     if state is None or not valid_seconds(pressed.seconds):
@@ -296,7 +277,7 @@ async def on_guided_amount(
 
 @with_user
 async def on_guided_feeling(
-    update: Update, context: CoachContext, work: UserWork, pressed: GuidedFeeling
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.GuidedFeeling
 ) -> None:
     state = await _guided_state(work, LogStep.FEELING)
     value = pressed.feeling
@@ -309,7 +290,7 @@ async def on_guided_feeling(
 
 @with_user
 async def on_guided_note(
-    update: Update, context: CoachContext, work: UserWork, pressed: GuidedNote
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.GuidedNote
 ) -> None:
     state = await _guided_state(work, LogStep.NOTE)
     if state is None or pressed.value != SKIP:
@@ -439,7 +420,7 @@ async def _pending_for(
 
 @with_user
 async def on_offer_accept(
-    update: Update, context: CoachContext, work: UserWork, pressed: OfferAccept
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.OfferAccept
 ) -> None:
     pending = await _pending_for(update, context, work, pressed.nonce)
     if pending is not None:
@@ -448,7 +429,7 @@ async def on_offer_accept(
 
 @with_user
 async def on_offer_decline(
-    update: Update, context: CoachContext, work: UserWork, pressed: OfferDecline
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.OfferDecline
 ) -> None:
     if await _pending_for(update, context, work, pressed.nonce) is None:
         return
@@ -458,7 +439,9 @@ async def on_offer_decline(
 
 
 @with_user
-async def on_answer(update: Update, context: CoachContext, work: UserWork, pressed: Answer) -> None:
+async def on_answer(
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.Answer
+) -> None:
     """One answer to the question asked about a pending session."""
     pending = await _pending(work)
     question = pending.question if pending is not None else None
@@ -493,7 +476,9 @@ async def undo_command(update: Update, context: CoachContext, work: UserWork) ->
 
 
 @with_user
-async def on_undo(update: Update, context: CoachContext, work: UserWork, pressed: Undo) -> None:
+async def on_undo(
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.Undo
+) -> None:
     workout = await _owned(update, context, work, pressed.workout_id)
     if workout is not None:
         await _remove(update, context, work, workout)
@@ -536,7 +521,7 @@ async def _edit_prompt(
 
 @with_user
 async def on_edit_menu(
-    update: Update, context: CoachContext, work: UserWork, pressed: EditMenu
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditMenu
 ) -> None:
     workout = await _owned(update, context, work, pressed.workout_id)
     if workout is None:
@@ -547,7 +532,7 @@ async def on_edit_menu(
 
 @with_user
 async def on_edit_amount(
-    update: Update, context: CoachContext, work: UserWork, pressed: EditAmount
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditAmount
 ) -> None:
     wid = pressed.workout_id
     markup = log_msgs.new_duration_buttons(wid, _presets(context, work.user))
@@ -557,7 +542,7 @@ async def on_edit_amount(
 
 @with_user
 async def on_edit_feeling(
-    update: Update, context: CoachContext, work: UserWork, pressed: EditFeeling
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditFeeling
 ) -> None:
     wid = pressed.workout_id
     ask = (EditStep.FEELING, log_msgs.ask_new_feeling(), log_msgs.new_feeling_buttons(wid))
@@ -566,7 +551,7 @@ async def on_edit_feeling(
 
 @with_user
 async def on_edit_day(
-    update: Update, context: CoachContext, work: UserWork, pressed: EditDay
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditDay
 ) -> None:
     wid = pressed.workout_id
     markup = log_msgs.day_buttons(wid, user_today(work.user))
@@ -575,7 +560,7 @@ async def on_edit_day(
 
 @with_user
 async def on_edit_note(
-    update: Update, context: CoachContext, work: UserWork, pressed: EditNote
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditNote
 ) -> None:
     ask = (EditStep.NOTE, log_msgs.ask_new_note(), None)
     await _edit_prompt(update, context, work, pressed.workout_id, ask)
@@ -583,7 +568,7 @@ async def on_edit_note(
 
 @with_user
 async def on_edit_direction(
-    update: Update, context: CoachContext, work: UserWork, pressed: EditDirection
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditDirection
 ) -> None:
     workout = await _owned(update, context, work, pressed.workout_id)
     if workout is None:
@@ -619,7 +604,7 @@ def _part_count(workout: Workout) -> int:
 
 @with_user
 async def on_set_amount(
-    update: Update, context: CoachContext, work: UserWork, pressed: SetAmount
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.SetAmount
 ) -> None:
     ok = valid_seconds(pressed.seconds)
     edit = SessionEdit(duration_s=pressed.seconds) if ok else None
@@ -628,7 +613,7 @@ async def on_set_amount(
 
 @with_user
 async def on_set_feeling(
-    update: Update, context: CoachContext, work: UserWork, pressed: SetFeeling
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.SetFeeling
 ) -> None:
     ok = pressed.feeling in FEELING_VALUES
     edit = SessionEdit(feeling=pressed.feeling) if ok else None
@@ -637,7 +622,7 @@ async def on_set_feeling(
 
 @with_user
 async def on_set_day(
-    update: Update, context: CoachContext, work: UserWork, pressed: SetDay
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.SetDay
 ) -> None:
     back = pressed.days_back
     ok = back <= MAX_DAYS_BACK
@@ -647,7 +632,7 @@ async def on_set_day(
 
 @with_user
 async def on_flip_part(
-    update: Update, context: CoachContext, work: UserWork, pressed: FlipPart
+    update: Update, context: CoachContext, work: UserWork, pressed: actions.FlipPart
 ) -> None:
     await _edit_with(update, context, work, pressed.workout_id, SessionEdit(flip=pressed.index))
 

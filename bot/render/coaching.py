@@ -1,8 +1,7 @@
-"""The coach's voice: the reply to a log, plan reasons, targets in each track's units.
+"""The coach's voice: plan reasons, reminders, the weekly summary, targets in each track's
+units, and the words for body parts that the reply to a log (render/log.py) shares.
 
-The core decides (coach/feedback.py, coach/plan.py); these functions only word it. A reply
-to a log is short enough for a phone screen: the logged line, one message, at most one
-remark, one milestone and one tip; a reply that stops or cautions never celebrates.
+The core decides (coach/feedback.py, coach/plan.py); these functions only word it.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ def your_parts(parts: Sequence[str]) -> str:
 
 
 def sore_words(parts: Sequence[str]) -> str:
+    """Sore muscles in the plural: "calves and quads"."""
     return join_words([MUSCLE_PLURALS.get(p, _PART_NAMES.get(p, p)) for p in parts])
 
 

@@ -1,4 +1,4 @@
-"""A session as the user reads it back: its parts, its notes, the questions about it.
+"""A session as the user reads it back: its parts and its notes (render/log.py asks about it).
 
 Stored sessions hold meaning (blocks of parts, note codes); the English is made here, at
 reply time, so the words can change (or a second language arrive) without touching data.
