@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import dispatcher, housekeeping, observe, profile
+from bot import actions, dispatcher, housekeeping, observe, profile
 from bot.commands import COMMANDS
 from bot.content import DEFAULT_ROOT
 from bot.context import CONTEXT_TYPES, CoachApp, Services, services_of
@@ -131,11 +131,23 @@ def add_handlers(app: CoachApp) -> None:
 
 def register_buttons() -> None:
     """Button actions (see bot/actions.py) and the handler each one reaches."""
-    buttons.register(log.on_undo_button, "un")
-    buttons.register(log.on_edit_button, "ed", "eD", "eF", "eY", "eN", "eP", "es", "ef", "ey", "ep")
-    buttons.register(log.on_question_button, "aq")
-    buttons.register(log.on_guided_button, "gd", "gf", "gn")
-    buttons.register(log.on_offer_button, "ol", "on")
+    buttons.route(actions.Undo, log.on_undo)
+    buttons.route(actions.EditMenu, log.on_edit_menu)
+    buttons.route(actions.EditAmount, log.on_edit_amount)
+    buttons.route(actions.EditFeeling, log.on_edit_feeling)
+    buttons.route(actions.EditDay, log.on_edit_day)
+    buttons.route(actions.EditNote, log.on_edit_note)
+    buttons.route(actions.EditDirection, log.on_edit_direction)
+    buttons.route(actions.SetAmount, log.on_set_amount)
+    buttons.route(actions.SetFeeling, log.on_set_feeling)
+    buttons.route(actions.SetDay, log.on_set_day)
+    buttons.route(actions.FlipPart, log.on_flip_part)
+    buttons.route(actions.GuidedAmount, log.on_guided_amount)
+    buttons.route(actions.GuidedFeeling, log.on_guided_feeling)
+    buttons.route(actions.GuidedNote, log.on_guided_note)
+    buttons.route(actions.Answer, log.on_answer)
+    buttons.route(actions.OfferAccept, log.on_offer_accept)
+    buttons.route(actions.OfferDecline, log.on_offer_decline)
     buttons.register(reminder_handlers.on_zone_button, "tz")
     buttons.register(reminder_handlers.on_reminder_button, "rd", "rz", "rs")
     buttons.register(onboarding.on_onboarding_button, *onboarding.ACTIONS)

@@ -21,9 +21,12 @@ from bot.coach.sessions import (
     Direction,
     Mode,
     Part,
+    all_parts,
     blocks_from_data,
     blocks_to_data,
+    flip_part,
     totals,
+    with_backward,
 )
 from bot.coach.types import NOTE_CODES, Feeling, LogDraft, Note, SessionFact, WeekTarget
 from bot.content import Content
@@ -88,6 +91,11 @@ def user_zone(user: User) -> tzinfo:
 
 def local_now(user: User, now: datetime) -> datetime:
     return now.astimezone(user_zone(user))
+
+
+def user_today(user: User, now: datetime | None = None) -> date:
+    """The user's local date: the day a session told without a day is logged on."""
+    return local_now(user, now or datetime.now(UTC)).date()
 
 
 def training_days(user: User) -> frozenset[int]:
@@ -183,6 +191,44 @@ def set_blocks(w: Workout, blocks: tuple[Block, ...]) -> None:
     w.forward_m = round(sums.forward_m, 1) or None
     w.reps = sums.reps
     w.mode = sums.mode
+
+
+@dataclass(frozen=True)
+class SessionEdit:
+    """One change to a stored session, from the edit menu or a typed answer."""
+
+    duration_s: int | None = None
+    feeling: str | None = None
+    day: date | None = None
+    note: str | None = None  # "" removes the user's own note
+    flip: int | None = None  # the index of the part to turn the other way
+    typed: LogDraft | None = None  # a typed new amount, parts and all
+
+
+def apply_edit(w: Workout, edit: SessionEdit) -> None:
+    if edit.duration_s is not None or edit.typed is not None:
+        _new_backward(w, edit.duration_s, edit.typed)
+    if edit.feeling is not None:
+        w.feeling = edit.feeling
+    if edit.day is not None:
+        w.local_date = edit.day
+    if edit.note is not None:
+        kept = [list(n) for n in workout_notes(w) if n[0] != "text"]
+        w.notes = kept + ([["text", edit.note]] if edit.note else [])
+    if edit.flip is not None:
+        set_blocks(w, flip_part(workout_blocks(w), edit.flip))
+
+
+def _new_backward(w: Workout, duration_s: int | None, typed: LogDraft | None) -> None:
+    """Replace the session's backward work, keeping its forward parts and its mode."""
+    blocks = workout_blocks(w)
+    if typed is not None and typed.blocks:
+        fresh = typed.blocks
+    else:
+        modes = [p.mode for p in all_parts(blocks) if p.backward]
+        mode = modes[0] if modes else Mode.RUN
+        fresh = (Block((Part(Direction.BACKWARD, mode, seconds=float(duration_s or 0)),)),)
+    set_blocks(w, with_backward(blocks, fresh))
 
 
 def paused_through(user: User, day: date) -> bool:

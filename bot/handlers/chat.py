@@ -7,39 +7,43 @@ logging, then the step's question is asked again; nothing is ever logged without
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Literal
 
 from telegram import Update
 
 from bot import render
-from bot.actions import cb
 from bot.coach.intents import Intent, intent_of
+from bot.coach.log_flows import PendingSession
 from bot.coach.parsing import looks_like_log
 from bot.context import CoachContext
 from bot.db.models import User
-from bot.db.repo import Repo
+from bot.flows import WAITING_FLOWS, Flow, TypedAnswer
 from bot.handlers import log, onboarding, progress
-from bot.handlers.common import load_user, say
+from bot.handlers.common import UserWork, load_user, say
 from bot.render import chat as msgs
-from bot.service import next_training_day, target_draft, today_target, week_target
+from bot.service import next_training_day, target_draft, today_target, user_today, week_target
 
 MAX_TEXT = 4096
 
-FlowHandler = Callable[
-    [Update, CoachContext, Repo, User, str, dict[str, Any], str], Awaitable[None]
-]
+FlowHandler = Callable[[Update, CoachContext, UserWork, TypedAnswer], Awaitable[None]]
+
+
+async def _onboarding_text(
+    update: Update, context: CoachContext, work: UserWork, answer: TypedAnswer
+) -> None:
+    await onboarding.onboarding_text(
+        update, context, work.repo, work.user, answer.step, dict(answer.data), answer.text
+    )
+
 
 # The guided flows that take typed answers, by the flow name stored in `conversations`.
 TEXT_FLOWS: dict[str, FlowHandler] = {
-    "log": log.guided_text,
-    "edit": log.edit_text,
-    "onboard": onboarding.onboarding_text,
-    "settings": onboarding.onboarding_text,
+    Flow.LOG: log.guided_text,
+    Flow.EDIT: log.edit_text,
+    Flow.ONBOARD: _onboarding_text,
+    Flow.SETTINGS: _onboarding_text,
 }
-# Flows whose answers are not sessions: a session told meanwhile gets the offer.
-WAITING_FLOWS = frozenset({"onboard", "settings"})
 # "7:30" or "mon wed fri 7:30" answers a step; a session there names a unit or a direction.
 _SESSION_WORDS = re.compile(
     r"\b(?:min\w*|secs?|seconds?|km|back\w*|retro|reverse|laps?|metres?|meters?|miles?)\b"
@@ -58,66 +62,84 @@ async def on_message(update: Update, context: CoachContext) -> None:
     if not text.strip():
         await say(update, context, render.not_understood())
         return
-    deps = context.services
-    async with deps.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        convo = await repo.get_conversation(user.id)
-        handler = TEXT_FLOWS.get(convo.flow) if convo is not None else None
-        if convo is not None and handler is not None:
-            waiting = convo.flow in WAITING_FLOWS
-            if waiting and _reads_like_session(text[:MAX_TEXT]):
-                await log.offer_from_text(update, context, repo, user, text[:MAX_TEXT])
-                prompt, markup = onboarding.step_prompt(convo.step, user, deps.content)
-                await say(update, context, prompt, markup)
-                return
-            small_talk = intent_of(text[:MAX_TEXT]) if waiting else None
-            if small_talk in ("thanks", "greeting", "today"):
-                # answered, then the step's question again: the step still waits
-                await _answer(update, context, repo, user, small_talk)
-                prompt, markup = onboarding.step_prompt(convo.step, user, deps.content)
-                await say(update, context, prompt, markup)
-                return
-            await handler(update, context, repo, user, convo.step, dict(convo.data), text)
-            return
-        if await log.offer_from_text(update, context, repo, user, text[:MAX_TEXT]):
-            return
-        intent = intent_of(text[:MAX_TEXT])
-        if intent is not None and intent != "progress":
-            await _answer(update, context, repo, user, intent)
-            return
+    async with context.db.uow() as repo:
+        user, created = await load_user(repo, update, context)
+        intent = await _answered(update, context, UserWork(repo, user, created), text[:MAX_TEXT])
+    # /progress and the pointer answer after the unit of work is closed
     if intent == "progress":
         await progress.progress_command(update, context)
-        return
-    await say(update, context, render.not_understood())
+    elif intent is None:
+        await say(update, context, render.not_understood())
 
 
-async def _answer(
-    update: Update, context: CoachContext, repo: Repo, user: User, intent: Intent
-) -> None:
-    content = context.services.content
-    today = log.user_today(user)
+async def _answered(
+    update: Update, context: CoachContext, work: UserWork, text: str
+) -> Intent | Literal["answered"] | None:
+    """Answer a waiting flow, offer a session, or answer small talk: "answered" then;
+    "progress" for /progress to answer, None when nothing understood it."""
+    convo = await work.repo.get_conversation(work.user.id)
+    handler = TEXT_FLOWS.get(convo.flow) if convo is not None else None
+    if convo is not None and handler is not None:
+        answer = TypedAnswer(convo.step, dict(convo.data), text)
+        if convo.flow in WAITING_FLOWS and await _aside(update, context, work, answer):
+            return "answered"
+        await handler(update, context, work, answer)
+        return "answered"
+    if await log.offer_from_text(update, context, work, text):
+        return "answered"
+    intent = intent_of(text)
+    if intent is not None and intent != "progress":
+        await _answer(update, context, work, intent)
+        return "answered"
+    return intent
+
+
+async def _aside(
+    update: Update, context: CoachContext, work: UserWork, answer: TypedAnswer
+) -> bool:
+    """A session or small talk while a step waits: answered, then the step's question again
+    (the step still waits). False when the text is the step's own answer."""
+    if _reads_like_session(answer.text):
+        await log.offer_from_text(update, context, work, answer.text)
+    else:
+        small_talk = intent_of(answer.text)
+        if small_talk not in ("thanks", "greeting", "today"):
+            return False
+        await _answer(update, context, work, small_talk)
+    prompt, markup = onboarding.step_prompt(answer.step, work.user, context.content)
+    await say(update, context, prompt, markup)
+    return True
+
+
+async def _answer(update: Update, context: CoachContext, work: UserWork, intent: Intent) -> None:
+    user = work.user
     if intent == "thanks":
         await say(update, context, msgs.thanks())
     elif intent == "greeting":
         await say(update, context, msgs.greeting(user.first_name))
     elif intent == "today":
-        target = today_target(content, user, today)
-        nxt = next_training_day(content, user, today) if target is None else None
-        nxt_target = today_target(content, user, nxt) if nxt is not None else None
-        await say(update, context, msgs.today_answer(user.plan_week, target, nxt, nxt_target))
-    else:  # did_it
-        if await repo.logged_on(user.id, today):
-            last = await repo.last_workout(user.id)
-            summary = log.summary_of(last) if last is not None else ""
-            await say(update, context, msgs.already_logged(summary))
-            return
-        todays = today_target(content, user, today)
-        draft = target_draft(todays or week_target(content, user), "did it")
-        nonce = secrets.token_hex(4)
-        pending = {"text": "", "target": True, "answers": {}, "source": "text", "nonce": nonce}
-        await log.set_pending(repo, user, pending)
-        await repo.commit()
-        markup = render.keyboard([[("✅ Log it", cb("ol", nonce)), ("No thanks", cb("on", nonce))]])
-        await say(
-            update, context, msgs.offer_target(log.draft_summary(draft), todays is None), markup
-        )
+        await _today(update, context, user)
+    else:
+        await _did_it(update, context, work)
+
+
+async def _today(update: Update, context: CoachContext, user: User) -> None:
+    content, today = context.content, user_today(user)
+    target = today_target(content, user, today)
+    nxt = next_training_day(content, user, today) if target is None else None
+    nxt_target = today_target(content, user, nxt) if nxt is not None else None
+    await say(update, context, msgs.today_answer(user.plan_week, target, nxt, nxt_target))
+
+
+async def _did_it(update: Update, context: CoachContext, work: UserWork) -> None:
+    """ "Did it": offer this week's target for today, unless today is already logged."""
+    user, today = work.user, user_today(work.user)
+    if await work.repo.logged_on(user.id, today):
+        last = await work.repo.last_workout(user.id)
+        summary = log.summary_of(last) if last is not None else ""
+        await say(update, context, msgs.already_logged(summary))
+        return
+    todays = today_target(context.content, user, today)
+    draft = target_draft(todays or week_target(context.content, user), "did it")
+    text = msgs.offer_target(log.draft_summary(draft), todays is None)
+    await log.offer(update, context, work, PendingSession("", "text", target=True), text)

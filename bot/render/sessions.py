@@ -1,4 +1,4 @@
-"""A session as the user reads it back: its parts, its notes, the questions about it.
+"""A session as the user reads it back: its parts and its notes (render/log.py asks about it).
 
 Stored sessions hold meaning (blocks of parts, note codes); the English is made here, at
 reply time, so the words can change (or a second language arrive) without touching data.
@@ -7,11 +7,10 @@ reply time, so the words can change (or a second language arrive) without touchi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 from html import escape
 
 from bot.coach.sessions import Block, Part
-from bot.coach.types import PLURALS, SORE_NOUNS, Note, Question
+from bot.coach.types import PLURALS, SORE_NOUNS, Note
 from bot.coach.units import format_distance, format_duration
 
 SURFACE_WORDS: dict[str, str] = {
@@ -82,49 +81,6 @@ def block_text(block: Block, bold: bool = False) -> str:
     return f"{block.rounds} × ({inner})" if len(block.parts) > 1 else f"{block.rounds} × {inner}"
 
 
-def flip_label(part: Part) -> str:
-    other = "forward" if part.backward else "backward"
-    return f"{amount(part.seconds, part.metres)} {part.direction.value} → {other}"
-
-
 def parts_text(blocks: Sequence[Block], bold_backward: bool = False) -> str:
     """The parts in order, as HTML: '6 km forward, then 4 min backward'."""
     return ", then ".join(block_text(b, bold_backward) for b in blocks)
-
-
-def day_choices(today: date, count: int = 7) -> list[tuple[str, int]]:
-    """Buttons for "which day?": Today, Yesterday, then weekday dates, with days ago."""
-    out: list[tuple[str, int]] = []
-    for back in range(count):
-        d = today - timedelta(days=back)
-        label = "Today" if back == 0 else "Yesterday" if back == 1 else f"{d:%a} {d.day} {d:%b}"
-        out.append((label, back))
-    return out
-
-
-QUESTION_TEXT: dict[Question, str] = {
-    "direction": "I didn't see a direction there. Was that backward?",
-    "forward_only": (
-        "Nice work! That reads like forward running, which I don't count as backward work. "
-        "Was any of it backward?"
-    ),
-    "unit": "Did you mean minutes or metres?",
-    "day": "Which day was that? I can log sessions from today back two weeks.",
-}
-QUESTION_BUTTONS: dict[Question, tuple[tuple[str, str], ...]] = {
-    "direction": (("↩️ Yes, backward", "backward"), ("➡️ No, forward", "forward")),
-    "forward_only": (("↩️ All of it backward", "backward"), ("➡️ No, all forward", "forward")),
-    "unit": (("⏱ Minutes", "min"), ("📏 Metres", "m")),
-}
-
-
-def ask_question(reading: str, question: Question) -> str:
-    head = f"I read: {reading}." if reading else ""
-    return f"{head}\n{QUESTION_TEXT[question]}".strip()
-
-
-def nothing_backward() -> str:
-    return (
-        "Got it, all forward: nothing to log as backward work. If part of it was backward, "
-        "tell me like <code>/log 6k forward, then 4 min backward</code>."
-    )

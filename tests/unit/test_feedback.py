@@ -1,7 +1,7 @@
 """The coach's judgement after a log: one voice, targets in the track's units, load, safety.
 
 Table-driven over the pure core (coach/feedback.py, coach/load.py) and its wording
-(render/coaching.py), then each track's eight weeks walked as planned and overdone.
+(render/log.py), then each track's eight weeks walked as planned and overdone.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bot.coach.plan import PLAN_WEEKS, decide_progression, review_week
 from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import Feeling, LogDraft, SessionFact, WeekTarget
 from bot.content import load_content
-from bot.render.coaching import MAX_REPLY_LINES, logged_reply
+from bot.render.log import MAX_REPLY_LINES, logged_reply
 
 CONTENT = load_content()
 TRACKS = CONTENT.tracks
