@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import dispatcher, housekeeping, observe, profile
+from bot import actions, dispatcher, housekeeping, observe, profile
 from bot.commands import COMMANDS
 from bot.content import DEFAULT_ROOT
 from bot.context import CONTEXT_TYPES, CoachApp, Services, services_of
@@ -136,9 +136,17 @@ def register_buttons() -> None:
     buttons.register(log.on_question_button, "aq")
     buttons.register(log.on_guided_button, "gd", "gf", "gn")
     buttons.register(log.on_offer_button, "ol", "on")
-    buttons.register(reminder_handlers.on_zone_button, "tz")
-    buttons.register(reminder_handlers.on_reminder_button, "rd", "rz", "rs")
-    buttons.register(onboarding.on_onboarding_button, *onboarding.ACTIONS)
+    buttons.route(actions.Zone, reminder_handlers.on_zone)
+    buttons.route(actions.ReminderDone, reminder_handlers.on_reminder_done)
+    buttons.route(actions.ReminderSnooze, reminder_handlers.on_reminder_snooze)
+    buttons.route(actions.ReminderSkip, reminder_handlers.on_reminder_skip)
+    buttons.route(actions.PickTrack, onboarding.on_pick_track)
+    buttons.route(actions.PickDays, onboarding.on_pick_days)
+    buttons.route(actions.PickTime, onboarding.on_pick_time)
+    buttons.route(actions.PickZone, onboarding.on_pick_zone)
+    buttons.route(actions.SkipStep, onboarding.on_skip_step)
+    buttons.route(actions.OpenSetting, onboarding.on_open_setting)
+    buttons.route(actions.TogglePause, onboarding.on_toggle_pause)
     buttons.register(tips.on_tip_button, "tp")
     buttons.register(plan_handlers.on_plan_button, *plan_handlers.ACTIONS)
     buttons.register(privacy.on_delete_button, "dy", "dn")

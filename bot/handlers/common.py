@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -33,9 +33,9 @@ class UserWork:
 
 def with_user(
     handler: Callable[Concatenate[Update, CoachContext, UserWork, Ps], Awaitable[None]],
-) -> Callable[Concatenate[Update, CoachContext, Ps], Awaitable[None]]:
+) -> Callable[Concatenate[Update, CoachContext, Ps], Coroutine[Any, Any, None]]:
     """Run a handler inside a unit of work with the sender loaded: the two lines every
-    handler would otherwise open with."""
+    handler would otherwise open with. (A coroutine function, as PTB's handlers expect.)"""
 
     async def run(
         update: Update, context: CoachContext, /, *args: Ps.args, **kwargs: Ps.kwargs
