@@ -10,7 +10,7 @@ from telegram import Update
 from bot import render
 from bot.actions import ReminderDone, ReminderSkip, ReminderSnooze, Zone
 from bot.coach.days import days_field
-from bot.coach.pause import parse_pause
+from bot.coach.pause import PauseFor, parse_pause
 from bot.coach.schedule import (
     RemindError,
     RemindOff,
@@ -18,7 +18,7 @@ from bot.coach.schedule import (
     format_days,
     parse_remind,
 )
-from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
+from bot.coach.timezones import ZoneChoices, ZoneFound, ZoneUnknown, resolve_zone
 from bot.context import CoachContext
 from bot.db.models import User
 from bot.handlers.common import UserWork, say, with_user
@@ -93,15 +93,31 @@ async def set_zone(
     await say(update, context, text, zone_msgs.remove_reply_keyboard())
 
 
-@with_user
-async def timezone_command(update: Update, context: CoachContext, work: UserWork) -> None:
+async def timezone_command(update: Update, context: CoachContext) -> None:
     text = " ".join(context.args or []).strip()
     if not text:
-        usage = zone_msgs.timezone_usage(work.user.timezone)
-        await say(update, context, usage, zone_msgs.location_keyboard())
+        await _zone_usage(update, context)
         return
-    # in a worker thread: the first place lookup reads the city table (under a second)
+    # in a worker thread, before the unit of work: the first place lookup reads the city
+    # table (under a second), and no database lock should wait for it
     found = await asyncio.to_thread(resolve_zone, text[:100])
+    await _zone_answer(update, context, text, found)
+
+
+@with_user
+async def _zone_usage(update: Update, context: CoachContext, work: UserWork) -> None:
+    usage = zone_msgs.timezone_usage(work.user.timezone)
+    await say(update, context, usage, zone_msgs.location_keyboard())
+
+
+@with_user
+async def _zone_answer(
+    update: Update,
+    context: CoachContext,
+    work: UserWork,
+    text: str,
+    found: ZoneFound | ZoneChoices | ZoneUnknown,
+) -> None:
     if isinstance(found, ZoneFound):
         await set_zone(update, context, work, found.name, found)
         return
@@ -131,12 +147,16 @@ async def located(update: Update, context: CoachContext, work: UserWork, name: s
 
 
 # --- pause / resume --------------------------------------------------------------------------
-@with_user
-async def pause_command(update: Update, context: CoachContext, work: UserWork) -> None:
+async def pause_command(update: Update, context: CoachContext) -> None:
     asked = parse_pause(context.args or [])
     if asked is None:
         await say(update, context, msgs.pause_usage())
         return
+    await _pause(update, context, asked)
+
+
+@with_user
+async def _pause(update: Update, context: CoachContext, work: UserWork, asked: PauseFor) -> None:
     now = datetime.now(UTC)
     pause(work.user, now, asked)
     await say(update, context, msgs.paused(pause_of(work.user, now), user_zone(work.user)))
