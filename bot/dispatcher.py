@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import socket
@@ -40,11 +39,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import metrics, render
-from bot.actions import cb
+from bot import metrics
 from bot.coach import plan
 from bot.coach.progress import MAX_STREAK_WEEKS, PlanStep, streak_from
 from bot.coach.schedule import local_date_of
@@ -54,7 +52,7 @@ from bot.db.models import PlanChange, User, Workout
 from bot.db.session import Database
 from bot.ratelimit import Broadcast, Cancelled, surely_unsent
 from bot.render import coaching as coaching_msgs
-from bot.render.guide import guide_button
+from bot.render import reminders as reminder_msgs
 from bot.render.plan import pain_buttons
 from bot.service import (
     apply_catch_up,
@@ -96,23 +94,13 @@ class Outgoing:
 
 
 # --- what is due -----------------------------------------------------------------------------
-def reminder_buttons(day: date, snooze: bool = True) -> render.Keyboard:
-    """Done / Snooze 1 h / Skip; a snoozed reminder comes back without another Snooze."""
-    stamp = day.strftime("%Y%m%d")
-    row = [("✅ Done", cb("rd", stamp))]
-    if snooze:
-        row.append(("⏰ Snooze 1 h", cb("rz", stamp)))
-    row.append(("Skip today", cb("rs", stamp)))
-    return render.keyboard([row, [guide_button()]])
-
-
 def _reminder(content: Content, user: User, day: date, kind: str, due: datetime) -> Outgoing:
     if pain_open(user):  # the coach holds back until the user says the pain is better
         text = coaching_msgs.pain_reminder(user.first_name, pain_parts(user))
         return Outgoing(user.id, user.chat_id, kind, day, text, pain_buttons().to_dict(), due)
     target = today_target(content, user, day) or week_target(content, user)
     text = coaching_msgs.reminder(user.first_name, user.plan_week, target, kind == "snooze")
-    markup = reminder_buttons(day, snooze=kind != "snooze").to_dict()
+    markup = reminder_msgs.reminder_keyboard(day, snooze=kind != "snooze").to_dict()
     return Outgoing(user.id, user.chat_id, kind, day, text, markup, due)
 
 
@@ -287,22 +275,6 @@ async def reclaim(
 
 
 # --- sending ---------------------------------------------------------------------------------
-_MARKUPS: dict[str, InlineKeyboardMarkup] = {}
-
-
-def _markup(data: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
-    """The keyboard object for stored markup; a fan-out's reminders share a handful."""
-    if not data:
-        return None
-    key = json.dumps(data, sort_keys=True)
-    found = _MARKUPS.get(key)
-    if found is None:
-        if len(_MARKUPS) > 64:
-            _MARKUPS.clear()
-        found = _MARKUPS[key] = InlineKeyboardMarkup.de_json(data, None)
-    return found
-
-
 async def send_one(
     bot: Bot, item: Outgoing, started: Callable[[], Any], paid: bool = False
 ) -> tuple[str, int | None]:
@@ -313,7 +285,7 @@ async def send_one(
     "skipped" (no longer wanted when its turn came).
     """
     limiter = getattr(bot, "rate_limiter", None)
-    markup = _markup(item.markup)
+    markup = reminder_msgs.stored_markup(item.markup)
     extra: dict[str, Any] = {"rate_limit_args": Broadcast(started)} if limiter else {}
     if paid:
         extra["allow_paid_broadcast"] = True

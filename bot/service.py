@@ -15,6 +15,8 @@ from bot.coach import load, plan
 from bot.coach.days import parse_days_field
 from bot.coach.feedback import TEN_MINUTES_S, DayContext, Feedback, TipRef, coach_feedback
 from bot.coach.guide import PainMark, TodayGuide, todays_guide
+from bot.coach.pause import INDEFINITE as INDEFINITE  # read here by the callers
+from bot.coach.pause import Paused, PauseFor, pause_end, pause_in_force
 from bot.coach.schedule import next_occurrence, zone
 from bot.coach.sessions import (
     Block,
@@ -29,7 +31,7 @@ from bot.coach.sessions import (
     with_backward,
 )
 from bot.coach.types import NOTE_CODES, Feeling, LogDraft, Note, SessionFact, WeekTarget
-from bot.content import Content
+from bot.content import Content, TrackPlan
 from bot.db.models import PlanChange, User, Workout
 from bot.db.repo import Repo
 
@@ -38,7 +40,6 @@ MAX_CATCH_UP_WEEKS = 8
 
 SNOOZE = timedelta(hours=1)
 SUMMARY_AT = dtime(19, 0)  # the Sunday summary, unless the reminder is later
-INDEFINITE = datetime(9999, 1, 1, tzinfo=UTC)  # /pause with no end: until /resume
 
 
 # --- schedules: when the next reminder and summary are due ----------------------------
@@ -82,6 +83,46 @@ def is_paused(user: User, now: datetime) -> bool:
     return user.paused_until is not None and user.paused_until > now
 
 
+# --- pause, resume, snooze: the one place they change the row -----------------------------
+def pause(user: User, now: datetime, asked: PauseFor) -> None:
+    """/pause and the settings button: no reminders (nor a snoozed one) until the end."""
+    user.paused_until = pause_end(now, asked)
+    user.snooze_until = None
+    reschedule(user, now)
+
+
+def resume(user: User, now: datetime) -> None:
+    """/resume and the settings button: reminders on again from now."""
+    user.paused_until = None
+    user.reminders_on = True
+    user.active = True
+    reschedule(user, now)
+
+
+def toggle_pause(user: User, now: datetime) -> None:
+    """The settings button: resume a pause in force, else pause until /resume."""
+    if is_paused(user, now):
+        resume(user, now)
+    else:
+        pause(user, now, PauseFor(None))
+
+
+def pause_of(user: User, now: datetime) -> Paused | None:
+    return pause_in_force(user.paused_until, now)
+
+
+def snooze(user: User, now: datetime) -> datetime:
+    """The reminder's Snooze button: the same reminder again in an hour; returns when."""
+    user.snooze_until = now + SNOOZE
+    return user.snooze_until
+
+
+def set_remind_time(user: User, at: dtime) -> None:
+    """A reminder time chosen (/remind, onboarding, /settings): reminders on at it."""
+    user.remind_time = f"{at.hour:02d}:{at.minute:02d}"
+    user.reminders_on = True
+
+
 def user_zone(user: User) -> tzinfo:
     try:
         return zone(user.timezone)
@@ -102,9 +143,13 @@ def training_days(user: User) -> frozenset[int]:
     return parse_days_field(user.training_days)
 
 
+def user_track(content: Content, user: User) -> TrackPlan:
+    """The user's track, or the beginner one for a track the content no longer has."""
+    return content.tracks.get(user.track) or content.tracks["beginner"]
+
+
 def track_weeks(content: Content, user: User) -> Sequence[WeekTarget]:
-    track = content.tracks.get(user.track) or content.tracks["beginner"]
-    return track.weeks
+    return user_track(content, user).weeks
 
 
 def week_target(content: Content, user: User) -> WeekTarget:
@@ -385,6 +430,15 @@ async def record_session(
     )
     await repo.add_workout(workout)
     return Logged(workout, feedback)
+
+
+async def reminder_done(repo: Repo, content: Content, user: User, now: datetime) -> Logged:
+    """The reminder's Done button: today's session as planned (the week's on a rest day),
+    logged like any other."""
+    today = local_now(user, now).date()
+    target = today_target(content, user, today) or week_target(content, user)
+    draft = target_draft(target, "Done (from the reminder)")
+    return await record_session(repo, content, user, draft, now, "reminder")
 
 
 async def guide_today(

@@ -35,6 +35,7 @@ import unicodedata
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -347,3 +348,20 @@ def resolve_zone(text: str) -> ZoneFound | ZoneChoices | ZoneUnknown:
         return resolve_zone(bare)
     options = suggest_options(raw.split(",", 1)[0])
     return ZoneUnknown(tuple(o.zone for o in options), options)
+
+
+@cache
+def _finder() -> Any:
+    """timezonefinder's bundled polygons, opened once (the first lookup takes a moment)."""
+    from timezonefinder import TimezoneFinder
+
+    return TimezoneFinder()
+
+
+def zone_at(lat: float, lon: float) -> str | None:
+    """The IANA zone at a point (a shared location), offline; None off the map or at sea
+    where no zone is known."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    name = _finder().timezone_at(lat=lat, lng=lon)
+    return str(name) if name else None

@@ -35,7 +35,7 @@ def with_user(
     handler: Callable[Concatenate[Update, CoachContext, UserWork, Ps], Awaitable[None]],
 ) -> Callable[Concatenate[Update, CoachContext, Ps], Coroutine[Any, Any, None]]:
     """Run a handler inside a unit of work with the sender loaded: the two lines every
-    handler would otherwise open with."""
+    handler would otherwise open with. (A coroutine function, as PTB's handlers expect.)"""
 
     async def run(
         update: Update, context: CoachContext, /, *args: Ps.args, **kwargs: Ps.kwargs

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
-from typing import Any
+from datetime import UTC, date, datetime
 
 from telegram import Update
 
 from bot import render
-from bot.actions import Press
+from bot.actions import ReminderDone, ReminderSkip, ReminderSnooze, Zone
 from bot.coach.days import days_field
+from bot.coach.pause import PauseFor, parse_pause
 from bot.coach.schedule import (
     RemindError,
     RemindOff,
@@ -19,242 +18,214 @@ from bot.coach.schedule import (
     format_days,
     parse_remind,
 )
-from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone
+from bot.coach.timezones import ZoneChoices, ZoneFound, ZoneUnknown, resolve_zone
 from bot.context import CoachContext
 from bot.db.models import User
-from bot.handlers.common import load_user, say
+from bot.handlers.common import UserWork, say, with_user
 from bot.handlers.log import logged_text, session_buttons
+from bot.render import reminders as msgs
 from bot.render import zones as zone_msgs
 from bot.service import (
-    INDEFINITE,
-    SNOOZE,
     local_now,
-    record_session,
+    pause,
+    pause_of,
+    reminder_done,
     reschedule,
-    target_draft,
-    today_target,
+    resume,
+    set_remind_time,
+    snooze,
     training_days,
-    week_target,
+    user_zone,
 )
 
-MAX_PAUSE_DAYS = 365
 
-
-def status_text(user: User, now: datetime) -> str:
-    paused = None
-    if user.paused_until is not None and user.paused_until > now:
-        paused = (
-            "you /resume"
-            if user.paused_until >= INDEFINITE
-            else local_now(user, user.paused_until).strftime("%a %d %b")
-        )
-    nxt = local_now(user, user.next_reminder_at) if user.next_reminder_at else None
-    return render.remind_status(
-        user.reminders_on and user.active,
-        format_days(training_days(user)),
-        user.remind_time,
-        user.timezone,
-        nxt,
-        paused,
+def schedule(user: User, now: datetime) -> msgs.Schedule:
+    """What /remind shows, read from the row."""
+    return msgs.Schedule(
+        on=user.reminders_on and user.active,
+        days=format_days(training_days(user)),
+        at=user.remind_time,
+        zone_name=user.timezone,
+        zone=user_zone(user),
+        next_at=user.next_reminder_at,
+        pause=pause_of(user, now),
     )
 
 
-async def remind_command(update: Update, context: CoachContext) -> None:
+@with_user
+async def remind_command(update: Update, context: CoachContext, work: UserWork) -> None:
     args = " ".join(context.args or [])
     now = datetime.now(UTC)
-    async with context.services.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        if not args.strip():
-            await say(update, context, status_text(user, now))
+    user = work.user
+    if not args.strip():
+        await say(update, context, msgs.remind_status(schedule(user, now)))
+        return
+    parsed = parse_remind(args[:200])
+    if isinstance(parsed, RemindOff):
+        user.reminders_on = False
+        user.snooze_until = None
+    else:
+        spec = parsed
+        if not isinstance(parsed, RemindError):
+            spec = apply_remind(parsed, training_days(user))
+        if isinstance(spec, RemindError):
+            await say(update, context, msgs.remind_usage(spec))
             return
-        parsed = parse_remind(args[:200])
-        if isinstance(parsed, RemindOff):
-            user.reminders_on = False
-            user.snooze_until = None
-        else:
-            spec = (
-                apply_remind(parsed, training_days(user))
-                if not isinstance(parsed, RemindError)
-                else parsed
-            )
-            if isinstance(spec, RemindError):
-                await say(update, context, render.remind_usage(_remind_problem(spec)))
-                return
-            user.training_days = days_field(spec.days)
-            user.remind_time = spec.at.strftime("%H:%M")
-            user.reminders_on = True
-            user.active = True
-        reschedule(user, now)
-        text = status_text(user, now)
-    await say(update, context, text)
-
-
-def _remind_problem(err: RemindError) -> str:
-    return {
-        "no_time": "I need a time too.",
-        "bad_time": f"I couldn't read the time{(' ' + err.detail) if err.detail else ''}.",
-        "bad_days": f"I don't know the day{(' ' + err.detail) if err.detail else ''}.",
-        "no_days": "Which days?",
-    }.get(err.code, "I couldn't read that.")
+        user.training_days = days_field(spec.days)
+        set_remind_time(user, spec.at)
+        user.active = True
+    reschedule(user, now)
+    await say(update, context, msgs.remind_status(schedule(user, now)))
 
 
 # --- time zones ------------------------------------------------------------------------------
-async def _set_zone(
-    update: Update, context: CoachContext, name: str, found: ZoneFound | None = None
+async def set_zone(
+    update: Update, context: CoachContext, work: UserWork, name: str, found: ZoneFound | None
 ) -> None:
+    """Store the zone, move the schedules to it, and say what time it is there."""
     now = datetime.now(UTC)
-    async with context.services.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        user.timezone = name
-        reschedule(user, now)
-        local = local_now(user, now)
+    work.user.timezone = name
+    reschedule(work.user, now)
+    await work.repo.commit()
     place = found.place if found else ""
     note = zone_msgs.other_place(place, found.other) if found and found.other else ""
-    await say(
-        update,
-        context,
-        render.timezone_set(name, local, place, note),
-        render.remove_reply_keyboard(),
-    )
+    text = zone_msgs.timezone_set(name, now, user_zone(work.user), place, note)
+    await say(update, context, text, zone_msgs.remove_reply_keyboard())
 
 
 async def timezone_command(update: Update, context: CoachContext) -> None:
     text = " ".join(context.args or []).strip()
     if not text:
-        async with context.services.db.uow() as repo:
-            user, _ = await load_user(repo, update, context)
-            current = user.timezone
-        await say(update, context, render.timezone_usage(current), render.location_keyboard())
+        await _zone_usage(update, context)
         return
-    # in a worker thread: the first place lookup reads the city table (under a second)
+    # in a worker thread, before the unit of work: the first place lookup reads the city
+    # table (under a second), and no database lock should wait for it
     found = await asyncio.to_thread(resolve_zone, text[:100])
+    await _zone_answer(update, context, text, found)
+
+
+@with_user
+async def _zone_usage(update: Update, context: CoachContext, work: UserWork) -> None:
+    usage = zone_msgs.timezone_usage(work.user.timezone)
+    await say(update, context, usage, zone_msgs.location_keyboard())
+
+
+@with_user
+async def _zone_answer(
+    update: Update,
+    context: CoachContext,
+    work: UserWork,
+    text: str,
+    found: ZoneFound | ZoneChoices | ZoneUnknown,
+) -> None:
     if isinstance(found, ZoneFound):
-        await _set_zone(update, context, found.name, found)
+        await set_zone(update, context, work, found.name, found)
         return
     if isinstance(found, ZoneChoices):
-        markup = zone_msgs.choice_keyboard(found.options, "tz")
+        markup = zone_msgs.choice_keyboard(found.options)
         await say(update, context, zone_msgs.choices(text, found), markup)
         return
-    typo = zone_msgs.choice_keyboard(found.options, "tz") if found.options else None
-    await say(update, context, render.timezone_unknown(text, found.suggestions), typo)
+    typo = zone_msgs.choice_keyboard(found.options) if found.options else None
+    await say(update, context, zone_msgs.timezone_unknown(text, found.suggestions), typo)
 
 
-async def on_zone_button(update: Update, context: CoachContext, press: Press) -> None:
-    name = ":".join(press.args)
-    found = resolve_zone(name)
+@with_user
+async def on_zone(update: Update, context: CoachContext, work: UserWork, pressed: Zone) -> None:
+    found = resolve_zone(pressed.zone)
     if not isinstance(found, ZoneFound):
         await say(update, context, render.stale_button())
         return
-    await _set_zone(update, context, found.name)
+    await set_zone(update, context, work, found.name, None)
 
 
-@lru_cache(maxsize=1)
-def _finder() -> Any:
-    from timezonefinder import TimezoneFinder
-
-    return TimezoneFinder()
-
-
-def zone_at(lat: float, lon: float) -> str | None:
-    """Offline lookup of the IANA zone at a point (timezonefinder's bundled data)."""
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    name = _finder().timezone_at(lat=lat, lng=lon)
-    return str(name) if name else None
-
-
-async def on_location(update: Update, context: CoachContext) -> None:
-    msg = update.effective_message
-    if msg is None or msg.location is None:
-        return
-    name = zone_at(msg.location.latitude, msg.location.longitude)
+async def located(update: Update, context: CoachContext, work: UserWork, name: str | None) -> None:
+    """A shared location (outside the zone step): its zone (see coach.timezones.zone_at)."""
     if name is None:
-        await say(update, context, render.timezone_unknown("that location", []))
+        await say(update, context, zone_msgs.location_unknown())
         return
-    await _set_zone(update, context, name)
+    await set_zone(update, context, work, name, None)
 
 
 # --- pause / resume --------------------------------------------------------------------------
 async def pause_command(update: Update, context: CoachContext) -> None:
-    args = context.args or []
-    days: int | None = None
-    if args:
-        raw = args[0]
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAUSE_DAYS or len(args) > 1:
-            await say(update, context, render.pause_usage())
-            return
-        days = int(raw)
-    now = datetime.now(UTC)
-    async with context.services.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        user.paused_until = now + timedelta(days=days) if days else INDEFINITE
-        user.snooze_until = None
-        reschedule(user, now)
-        label = local_now(user, user.paused_until).strftime("%a %d %b") if days else None
-    await say(update, context, render.paused(label))
+    asked = parse_pause(context.args or [])
+    if asked is None:
+        await say(update, context, msgs.pause_usage())
+        return
+    await _pause(update, context, asked)
 
 
-async def resume_command(update: Update, context: CoachContext) -> None:
+@with_user
+async def _pause(update: Update, context: CoachContext, work: UserWork, asked: PauseFor) -> None:
     now = datetime.now(UTC)
-    async with context.services.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        user.paused_until = None
-        user.reminders_on = True
-        user.active = True
-        reschedule(user, now)
-        nxt = local_now(user, user.next_reminder_at) if user.next_reminder_at else None
-    await say(update, context, render.resumed(nxt))
+    pause(work.user, now, asked)
+    await say(update, context, msgs.paused(pause_of(work.user, now), user_zone(work.user)))
+
+
+@with_user
+async def resume_command(update: Update, context: CoachContext, work: UserWork) -> None:
+    resume(work.user, datetime.now(UTC))
+    text = msgs.resumed(work.user.next_reminder_at, user_zone(work.user))
+    await say(update, context, text)
 
 
 # --- reminder buttons ------------------------------------------------------------------------
-def _day(press: Press) -> date | None:
-    try:
-        return datetime.strptime(press.args[0], "%Y%m%d").date() if press.args else None
-    except ValueError:
-        return None
-
-
 async def _close_reminder(update: Update, outcome: str) -> None:
     query = update.callback_query
     if query is None or query.message is None or not query.message.is_accessible:
         return
     original = getattr(query.message, "text_html", None) or ""
-    await query.edit_message_text(render.reminder_closed(original, outcome), reply_markup=None)
+    await query.edit_message_text(msgs.reminder_closed(original, outcome), reply_markup=None)
 
 
-async def on_reminder_button(update: Update, context: CoachContext, press: Press) -> None:
-    """rd: done (logs today's target), rz: snooze an hour, rs: skip today."""
-    day = _day(press)
+async def _for_today(
+    update: Update, context: CoachContext, user: User, day: date, now: datetime
+) -> bool:
+    """A reminder's buttons work on its own day only; an older one is closed as expired."""
+    if day == local_now(user, now).date():
+        return True
+    await _close_reminder(update, msgs.outcome_expired())
+    await say(update, context, msgs.reminder_expired())
+    return False
+
+
+@with_user
+async def on_reminder_done(
+    update: Update, context: CoachContext, work: UserWork, pressed: ReminderDone
+) -> None:
+    """Logs today's session as planned, once."""
     now = datetime.now(UTC)
-    deps = context.services
-    async with deps.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        today = local_now(user, now).date()
-        if day is None or day != today:
-            await _close_reminder(update, render.reminder_outcome("expired"))
-            await say(update, context, render.reminder_expired())
-            return
-        if press.action == "rz":
-            user.snooze_until = now + SNOOZE
-            at = local_now(user, user.snooze_until).strftime("%H:%M")
-            await repo.commit()
-            await _close_reminder(update, render.reminder_outcome("snoozed", at))
-            return
-        if press.action == "rs":
-            await _close_reminder(update, render.reminder_outcome("skipped"))
-            return
-        if await repo.logged_on(user.id, today):
-            # A second press (queued before the first edit landed) or a session logged since
-            # the reminder: today is already in the log, so don't add it twice.
-            await _close_reminder(update, render.reminder_outcome("already"))
-            return
-        target = today_target(deps.content, user, today) or week_target(deps.content, user)
-        draft = target_draft(target, "Done (from the reminder)")
-        logged = await record_session(repo, deps.content, user, draft, now, "reminder")
-        await repo.commit()
-        w = logged.workout
-        await _close_reminder(
-            update, render.reminder_outcome("done", render.duration(w.duration_s))
-        )
-        text = logged_text(logged)
-    await say(update, context, text + "\n\n" + render.done_hint(), session_buttons(w.id))
+    if not await _for_today(update, context, work.user, pressed.day, now):
+        return
+    if await work.repo.logged_on(work.user.id, pressed.day):
+        # A second press (queued before the first edit landed) or a session logged since
+        # the reminder: today is already in the log, so don't add it twice.
+        await _close_reminder(update, msgs.outcome_already())
+        return
+    logged = await reminder_done(work.repo, context.content, work.user, now)
+    await work.repo.commit()
+    w = logged.workout
+    await _close_reminder(update, msgs.outcome_done(w.duration_s))
+    text = msgs.logged_from_reminder(logged_text(logged))
+    await say(update, context, text, session_buttons(w.id))
+
+
+@with_user
+async def on_reminder_snooze(
+    update: Update, context: CoachContext, work: UserWork, pressed: ReminderSnooze
+) -> None:
+    now = datetime.now(UTC)
+    if not await _for_today(update, context, work.user, pressed.day, now):
+        return
+    until = snooze(work.user, now)
+    await work.repo.commit()
+    await _close_reminder(update, msgs.outcome_snoozed(until, user_zone(work.user)))
+
+
+@with_user
+async def on_reminder_skip(
+    update: Update, context: CoachContext, work: UserWork, pressed: ReminderSkip
+) -> None:
+    if not await _for_today(update, context, work.user, pressed.day, datetime.now(UTC)):
+        return
+    await _close_reminder(update, msgs.outcome_skipped())

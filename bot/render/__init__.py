@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from html import escape
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
@@ -127,115 +126,3 @@ def day_label(d: date) -> str:
 # --- reminders -------------------------------------------------------------------------------
 def target_range(target: WeekTarget) -> str:
     return format_range(target.min_s, target.max_s)
-
-
-REMINDER_OUTCOMES: dict[str, str] = {
-    "expired": "This reminder has expired.",
-    "snoozed": "Snoozed: I'll remind you again at {}.",
-    "skipped": "Skipped today. Rest is training too.",
-    "already": "Already logged today. See /history.",
-    "done": "Done: logged {}.",
-}
-
-
-def reminder_outcome(kind: str, detail: str = "") -> str:
-    """The line a pressed reminder ends with (plain text; reminder_closed escapes it)."""
-    return REMINDER_OUTCOMES[kind].format(detail)
-
-
-def reminder_closed(original_html: str, outcome: str) -> str:
-    return f"{original_html}\n\n<i>{e(outcome)}</i>"
-
-
-def remind_usage(problem: str = "") -> str:
-    head = f"{e(problem)}\n" if problem else ""
-    return head + (
-        "Tell me the days and time, for example:\n"
-        "<code>/remind mon wed fri 07:30</code>\n<code>/remind daily 18:00</code>\n"
-        "<code>/remind weekdays 6:45pm</code>\n<code>/remind off</code>"
-    )
-
-
-def remind_status(
-    on: bool, days: str, at: str, tz: str, next_local: datetime | None, paused_until: str | None
-) -> str:
-    if not on:
-        return (
-            "Reminders are off. Turn them on with, for example, "
-            "<code>/remind mon wed fri 07:30</code>."
-        )
-    lines = [f"⏰ Reminders: <b>{e(days)}</b> at <b>{e(at)}</b> ({e(tz)})"]
-    if paused_until:
-        lines.append(f"Paused until {e(paused_until)}. /resume restarts them.")
-    if next_local is not None:
-        lines.append(f"Next one: {next_local.strftime('%a %d %b, %H:%M')}")
-    lines.append("Change: <code>/remind tue thu 19:00</code> · Stop: <code>/remind off</code>")
-    return "\n".join(lines)
-
-
-def timezone_set(name: str, local: datetime, place: str = "", note: str = "") -> str:
-    """``place``: where the zone was found (``London, England, …``); ``note``: a line after."""
-    where = f" ({e(place)})" if place else ""
-    text = (
-        f"🌍 Time zone set to <b>{e(name)}</b>{where}. "
-        f"It's {local.strftime('%H:%M on %a %d %b')} there."
-    )
-    return f"{text}\n{note}" if note else text
-
-
-def timezone_unknown(text: str, suggestions: Sequence[str]) -> str:
-    head = f"I don't know the time zone “{e(text[:60])}”."
-    if suggestions:
-        return head + " Did you mean one of these?"
-    return head + (
-        " Try a city (<code>/timezone berlin</code>), a zone name "
-        "(<code>/timezone Europe/Berlin</code>) or an offset (<code>/timezone +5:30</code>), "
-        "or share your location."
-    )
-
-
-def timezone_usage(current: str) -> str:
-    return (
-        f"Your time zone is <b>{e(current)}</b>.\n"
-        "Change it with a city, a zone name or an offset: <code>/timezone new york</code>, "
-        "<code>/timezone Europe/Berlin</code>, <code>/timezone +5:30</code>. "
-        "Or share your location (📎 → Location)."
-    )
-
-
-def paused(until_label: str | None) -> str:
-    if until_label:
-        return f"⏸ Reminders paused until {e(until_label)}. /resume restarts them sooner."
-    return "⏸ Reminders paused until you send /resume. Rest well!"
-
-
-def pause_usage() -> str:
-    return (
-        "Pause for a number of days (1–365), like <code>/pause 7</code>, "
-        "or just <code>/pause</code>."
-    )
-
-
-def resumed(next_local: datetime | None) -> str:
-    tail = f" Next one: {next_local.strftime('%a %d %b, %H:%M')}." if next_local else ""
-    return "▶️ Reminders are back on." + tail
-
-
-def location_keyboard() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton("📍 Share my location", request_location=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
-
-
-def remove_reply_keyboard() -> ReplyKeyboardRemove:
-    return ReplyKeyboardRemove()
-
-
-def reminder_expired() -> str:
-    return "That reminder was for another day. Log today's session with /log."
-
-
-def done_hint() -> str:
-    return "I logged this week's session as planned. Did something different? Tap Edit."

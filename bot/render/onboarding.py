@@ -1,20 +1,47 @@
-"""Messages for /start onboarding and /settings."""
+"""Messages and keyboards for /start onboarding and /settings."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 
+from telegram import InlineKeyboardMarkup
+
+from bot.actions import (
+    OpenSetting,
+    PickDays,
+    PickTime,
+    PickTrack,
+    PickZone,
+    SkipStep,
+    TogglePause,
+)
+from bot.coach.pause import Paused
 from bot.coach.types import WeekTarget
-from bot.render import e, target_range
+from bot.render import e, keyboard, target_range
+from bot.render.reminders import pause_end
+
+# (label, weekday digits with Monday 0): the day sets offered as buttons
+DAY_PRESETS = (
+    ("Mon · Wed · Fri", "024"),
+    ("Tue · Thu · Sat", "135"),
+    ("Mon · Thu", "03"),
+    ("Weekends", "56"),
+    ("Every day", "0123456"),
+)
+# (label, HHMM): the reminder times offered as buttons
+TIME_PRESETS = (("07:00", "0700"), ("12:00", "1200"), ("18:00", "1800"), ("20:00", "2000"))
+TIME_VALUES = frozenset(v for _, v in TIME_PRESETS)
+NO_REMINDERS_VALUE = "off"
 
 
-def welcome(first_name: str) -> str:
+def welcome(first_name: str, first_question: str) -> str:
     name = e(first_name) if first_name else "there"
     return (
         f"Hi {name}! I'm your backward-running coach: an 8-week plan, reminders on your "
         "training days, and tips when you need them.\n\n"
-        "Four quick questions, each one skippable."
-    )
+        "Four quick questions, each one skippable.\n\n"
+    ) + first_question
 
 
 def ask_days() -> str:
@@ -67,10 +94,19 @@ def ready(track_title: str, days: str, at: str | None, zone: str, week1: WeekTar
 
 
 def settings(
-    track_title: str, days: str, at: str, reminders_on: bool, zone: str, paused: str | None
+    track_title: str,
+    days: str,
+    at: str,
+    reminders_on: bool,
+    zone: str,
+    pause: Paused | None,
+    tz: tzinfo,
 ) -> str:
+    """The overview; a pause's end is the day /remind names too, in the user's zone."""
     reminder = f"{e(at)}" if reminders_on else "off"
-    state = f"paused until {e(paused)}" if paused else ("on" if reminders_on else "off")
+    state = "on" if reminders_on else "off"
+    if pause is not None:
+        state = f"paused until {e(pause_end(pause, tz))}"
     lines = [
         "⚙️ <b>Your settings</b>",
         f"Plan: {e(track_title)}",
@@ -82,10 +118,6 @@ def settings(
         "Tap what you'd like to change.",
     ]
     return "\n".join(lines)
-
-
-def changed(what: str) -> str:
-    return f"Saved: {e(what)}."
 
 
 def ask_track(tracks: Sequence[tuple[str, str]]) -> str:
@@ -106,3 +138,57 @@ def answered(question_html: str, label: str) -> str:
 
 def keep_zone(current: str) -> str:
     return f"Keep {current}"
+
+
+def skip_label(zone_step: bool, current_zone: str) -> str:
+    """What a skip answers: the zone step's skip keeps the zone."""
+    return keep_zone(current_zone) if zone_step else SKIP
+
+
+def days_label(digits: str) -> str:
+    return dict((d, label) for label, d in DAY_PRESETS).get(digits, digits)
+
+
+def time_label(value: str) -> str:
+    labels = {NO_REMINDERS_VALUE: NO_REMINDERS} | dict((v, label) for label, v in TIME_PRESETS)
+    return labels.get(value, value)
+
+
+# --- the steps' keyboards --------------------------------------------------------------------
+def _skip_row() -> list[tuple[str, str]]:
+    return [(SKIP, SkipStep().data())]
+
+
+def track_keyboard(tracks: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """(track id, button label) each, one a row, then Skip."""
+    rows = [[(label, PickTrack(track_id).data())] for track_id, label in tracks]
+    return keyboard([*rows, _skip_row()])
+
+
+def days_keyboard() -> InlineKeyboardMarkup:
+    rows = [[(label, PickDays(digits).data())] for label, digits in DAY_PRESETS]
+    return keyboard([*rows, _skip_row()])
+
+
+def time_keyboard() -> InlineKeyboardMarkup:
+    row = [(label, PickTime(value).data()) for label, value in TIME_PRESETS]
+    off = [(NO_REMINDERS, PickTime(NO_REMINDERS_VALUE).data())]
+    return keyboard([row, off, _skip_row()])
+
+
+def zone_keyboard(current: str, offer_utc: bool) -> InlineKeyboardMarkup:
+    """Keep the zone (the step's skip), or UTC when that keeps other time."""
+    rows = [[(keep_zone(current), SkipStep().data())]]
+    if offer_utc:
+        rows.append([("UTC", PickZone("UTC").data())])
+    return keyboard(rows)
+
+
+def settings_keyboard(paused: bool) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [("🏃 Plan", OpenSetting("track").data()), ("📅 Days", OpenSetting("days").data())],
+            [("⏰ Time", OpenSetting("time").data()), ("🌍 Time zone", OpenSetting("zone").data())],
+            [("▶️ Resume reminders" if paused else "⏸ Pause reminders", TogglePause().data())],
+        ]
+    )

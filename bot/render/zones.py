@@ -1,14 +1,17 @@
-"""Time-zone answers that name places: the choice between several, and their buttons."""
+"""Time zones: the replies to /timezone and a shared location, the choice between several
+places and their buttons, and the share-my-location keyboard."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, tzinfo
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.actions import cb
+from bot.actions import PickZone, Zone
 from bot.coach.timezones import ZoneChoices, ZoneOption
 from bot.render import e, keyboard
+from bot.render.moments import local_clock_day
 
 MAX_LABEL = 60  # Telegram shows about this much of a button on a phone
 
@@ -24,9 +27,11 @@ def option_label(option: ZoneOption) -> str:
     return f"{place} · {option.zone}"
 
 
-def choice_keyboard(options: Sequence[ZoneOption], action: str) -> InlineKeyboardMarkup:
-    """One button a row; ``action`` is the callback the handler answers (``tz`` or ``oz``)."""
-    return keyboard([[(option_label(o), cb(action, o.zone))] for o in options])
+def choice_keyboard(options: Sequence[ZoneOption], step: bool = False) -> InlineKeyboardMarkup:
+    """One button a row: a /timezone answer, or (``step``) onboarding's or /settings' zone
+    step, whose buttons answer that step."""
+    made = PickZone if step else Zone
+    return keyboard([[(option_label(o), made(o.zone).data())] for o in options])
 
 
 def _ask(place: str) -> str:
@@ -66,3 +71,48 @@ def other_place(place: str, other: ZoneOption) -> str:
         )
     ask = ", ".join(other.place.split(", ")[:2]).casefold()
     return f"Meant {e(other.place)}? Send <code>/timezone {e(ask)}</code>."
+
+
+def timezone_set(name: str, now: datetime, tz: tzinfo, place: str = "", note: str = "") -> str:
+    """``place``: where the zone was found (``London, England, …``); ``note``: a line after."""
+    where = f" ({e(place)})" if place else ""
+    text = f"🌍 Time zone set to <b>{e(name)}</b>{where}. It's {local_clock_day(now, tz)} there."
+    return f"{text}\n{note}" if note else text
+
+
+def timezone_unknown(text: str, suggestions: Sequence[str]) -> str:
+    head = f"I don't know the time zone “{e(text[:60])}”."
+    if suggestions:
+        return head + " Did you mean one of these?"
+    return head + (
+        " Try a city (<code>/timezone berlin</code>), a zone name "
+        "(<code>/timezone Europe/Berlin</code>) or an offset (<code>/timezone +5:30</code>), "
+        "or share your location."
+    )
+
+
+def location_unknown() -> str:
+    """A shared location where no zone is known (at sea, say)."""
+    return timezone_unknown("that location", [])
+
+
+def timezone_usage(current: str) -> str:
+    return (
+        f"Your time zone is <b>{e(current)}</b>.\n"
+        "Change it with a city, a zone name or an offset: <code>/timezone new york</code>, "
+        "<code>/timezone Europe/Berlin</code>, <code>/timezone +5:30</code>. "
+        "Or share your location (📎 → Location)."
+    )
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton("📍 Share my location", request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def remove_reply_keyboard() -> ReplyKeyboardRemove:
+    """Takes the share-my-location keyboard away once the zone is set."""
+    return ReplyKeyboardRemove()

@@ -197,6 +197,26 @@ async def test_pause_without_days_lasts_until_resume(coach: Harness) -> None:
     assert "Paused until you /resume" in status.text
 
 
+async def test_a_pause_ends_on_the_same_local_day_in_every_reply(
+    coach: Harness, clock: time_machine.Traveller
+) -> None:
+    """Auckland is UTC+12 in June: at 14:00 UTC on Wednesday it is already 02:00 on
+    Thursday there, so a week's pause ends on Thursday 18 June, local, while the UTC date of
+    that instant is the 17th."""
+    await signup(coach, zone="Pacific/Auckland")
+    clock.move_to(utc(2026, 6, 10, 14, 0))
+    [reply] = await coach.say("/pause 7")
+    user = await load(coach.db)
+    assert user.paused_until is not None and user.paused_until.date().isoformat() == "2026-06-17"
+    [status] = await coach.say("/remind")
+    [settings] = await coach.say("/settings")
+    assert "paused until Thu 18 Jun" in reply.text
+    assert "Paused until Thu 18 Jun" in status.text
+    assert "paused until Thu 18 Jun" in settings.text
+    for text in (reply.text, status.text, settings.text):
+        assert "17 Jun" not in text
+
+
 @pytest.mark.parametrize("args", ["0", "abc", "400", "7 days"])
 async def test_bad_pause_gets_an_example(coach: Harness, args: str) -> None:
     await signup(coach)
