@@ -192,6 +192,20 @@ def target_draft(target: WeekTarget, text: str) -> LogDraft:
     )
 
 
+def as_told(w: Workout) -> LogDraft:
+    """A stored session in the parser's terms, so render words it as it words a fresh one."""
+    return LogDraft(
+        text="",
+        duration_s=w.duration_s,
+        distance_m=w.distance_m,
+        feeling=Feeling(w.feeling) if w.feeling else None,
+        pain=w.pain,
+        body_parts=tuple(p for p in w.body_parts.split(";") if p),
+        notes=workout_notes(w),
+        blocks=workout_blocks(w),
+    )
+
+
 def fact(w: Workout) -> SessionFact:
     return SessionFact(
         local_date=w.local_date,

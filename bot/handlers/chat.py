@@ -22,6 +22,7 @@ from bot.flows import WAITING_FLOWS, Flow, TypedAnswer
 from bot.handlers import log, onboarding, progress
 from bot.handlers.common import UserWork, load_user, say
 from bot.render import chat as msgs
+from bot.render import log as log_msgs
 from bot.service import next_training_day, target_draft, today_target, user_today, week_target
 
 MAX_TEXT = 4096
@@ -141,5 +142,5 @@ async def _did_it(update: Update, context: CoachContext, work: UserWork) -> None
         return
     todays = today_target(context.content, user, today)
     draft = target_draft(todays or week_target(context.content, user), "did it")
-    text = msgs.offer_target(log.draft_summary(draft), todays is None)
+    text = msgs.offer_target(log_msgs.summary(draft), todays is None)
     await log.offer(update, context, work, PendingSession("", "text", target=True), text)

@@ -53,18 +53,17 @@ from bot.flows import LOG_FLOWS, PENDING, Flow, TypedAnswer
 from bot.handlers.common import UserWork, clear_buttons, say, with_user
 from bot.render import Keyboard
 from bot.render import log as log_msgs
-from bot.render.log import session_buttons as session_buttons  # for handlers/reminders.py
+from bot.render.log import session_buttons
 from bot.service import (
-    Logged,
     SessionEdit,
     apply_edit,
+    as_told,
     record_session,
     target_draft,
     today_target,
     user_today,
     week_target,
     workout_blocks,
-    workout_notes,
 )
 
 log = logging.getLogger(__name__)
@@ -73,23 +72,7 @@ _COMMAND = re.compile(r"^/\S*")
 
 # --- a session in words ----------------------------------------------------------------------
 def summary_of(w: Workout) -> str:
-    parts = tuple(p for p in w.body_parts.split(";") if p)
-    return log_msgs.session_summary(
-        workout_blocks(w), w.duration_s, w.distance_m, w.feeling, w.pain, parts, workout_notes(w)
-    )
-
-
-def draft_summary(d: LogDraft) -> str:
-    feeling = d.feeling.value if d.feeling else None
-    return log_msgs.session_summary(
-        d.blocks, d.duration_s, d.distance_m, feeling, d.pain, d.body_parts, d.notes
-    )
-
-
-def logged_text(logged: Logged) -> str:
-    """The reply to a stored session: what was understood and what the coach says."""
-    w = logged.workout
-    return log_msgs.logged_reply(summary_of(w), w.local_date, logged.feedback)
+    return log_msgs.summary(as_told(w))
 
 
 def _duration_problem(result: LogDraft | ParseError) -> str | None:
@@ -345,7 +328,7 @@ async def _ask(
     nonce = secrets.token_hex(4)
     await set_pending(work.repo, work.user, replace(pending, nonce=nonce, question=question))
     await work.repo.commit()
-    reading = "" if question == "forward_only" and not draft.blocks else draft_summary(draft)
+    reading = "" if question == "forward_only" and not draft.blocks else log_msgs.summary(draft)
     markup = log_msgs.question_buttons(question, nonce, user_today(work.user))
     await say(update, context, log_msgs.ask_question(reading, question), markup)
 
@@ -366,7 +349,7 @@ async def offer_from_text(update: Update, context: CoachContext, work: UserWork,
         await _ask(update, context, work, result, pending)
         return True
     day = today - timedelta(days=result.days_ago) if result.days_ago else None
-    await offer(update, context, work, pending, log_msgs.offer_log(draft_summary(result), day))
+    await offer(update, context, work, pending, log_msgs.offer_log(log_msgs.summary(result), day))
     return True
 
 

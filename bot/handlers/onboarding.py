@@ -35,6 +35,7 @@ from bot.content import Content
 from bot.context import CoachContext
 from bot.db.models import Conversation, User
 from bot.db.repo import Repo
+from bot.flows import Flow
 from bot.handlers import reminders as reminder_handlers
 from bot.handlers.common import UserWork, clear_buttons, say, with_user
 from bot.render import onboarding as msgs
@@ -51,8 +52,7 @@ from bot.service import (
 
 log = logging.getLogger(__name__)
 
-ONBOARD, SETTINGS = "onboard", "settings"  # the flow names stored in `conversations`
-FLOWS = (ONBOARD, SETTINGS)
+FLOWS = (Flow.ONBOARD, Flow.SETTINGS)
 
 
 class Step(StrEnum):
@@ -118,7 +118,7 @@ async def start(update: Update, context: CoachContext, work: UserWork) -> None:
     if not work.created:
         await say(update, context, render.welcome_back(user.first_name))
         return
-    await work.repo.set_conversation(user.id, ONBOARD, Step.TRACK, StepData().to_data())
+    await work.repo.set_conversation(user.id, Flow.ONBOARD, Step.TRACK, StepData().to_data())
     reschedule(user, datetime.now(UTC))
     await work.repo.commit()
     text, markup = step_prompt(Step.TRACK, user, context.content)
@@ -131,18 +131,18 @@ async def _advance(
     """Onboarding: on to the step after `step`, or the welcome when all are done.
     Settings: back to the settings overview."""
     convo = await repo.get_conversation(user.id)
-    mode = convo.flow if convo is not None else SETTINGS
+    mode = convo.flow if convo is not None else Flow.SETTINGS
     reschedule(user, datetime.now(UTC))
     nxt = step.next()
-    if mode == ONBOARD and nxt is not None:
+    if mode == Flow.ONBOARD and nxt is not None:
         kept = StepData.from_data(convo.data if convo else None)  # an offer stays pending
-        await repo.set_conversation(user.id, ONBOARD, nxt, kept.to_data())
+        await repo.set_conversation(user.id, Flow.ONBOARD, nxt, kept.to_data())
         await repo.commit()
         text, markup = step_prompt(nxt, user, context.content)
         await say(update, context, text, markup)
         return
     await repo.clear_conversation(user.id)
-    if mode == ONBOARD:
+    if mode == Flow.ONBOARD:
         user.onboarded = True
         await repo.commit()
         track = user_track(context.content, user)
@@ -263,7 +263,7 @@ async def on_open_setting(
     if step is None:
         await say(update, context, render.stale_button())
         return
-    await work.repo.set_conversation(work.user.id, SETTINGS, step, StepData().to_data())
+    await work.repo.set_conversation(work.user.id, Flow.SETTINGS, step, StepData().to_data())
     await work.repo.commit()
     text, markup = step_prompt(step, work.user, context.content)
     await say(update, context, text, markup)

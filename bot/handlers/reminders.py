@@ -22,10 +22,11 @@ from bot.coach.timezones import ZoneChoices, ZoneFound, ZoneUnknown, resolve_zon
 from bot.context import CoachContext
 from bot.db.models import User
 from bot.handlers.common import UserWork, say, with_user
-from bot.handlers.log import logged_text, session_buttons
+from bot.render import log as log_msgs
 from bot.render import reminders as msgs
 from bot.render import zones as zone_msgs
 from bot.service import (
+    as_told,
     local_now,
     pause,
     pause_of,
@@ -206,8 +207,8 @@ async def on_reminder_done(
     await work.repo.commit()
     w = logged.workout
     await _close_reminder(update, msgs.outcome_done(w.duration_s))
-    text = msgs.logged_from_reminder(logged_text(logged))
-    await say(update, context, text, session_buttons(w.id))
+    told = log_msgs.logged_reply(log_msgs.summary(as_told(w)), w.local_date, logged.feedback)
+    await say(update, context, msgs.logged_from_reminder(told), log_msgs.session_buttons(w.id))
 
 
 @with_user

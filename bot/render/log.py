@@ -36,7 +36,7 @@ from bot.coach import load
 from bot.coach.answers import FEELINGS, SKIP
 from bot.coach.feedback import Feedback
 from bot.coach.sessions import Block, Part
-from bot.coach.types import Note, Question
+from bot.coach.types import LogDraft, Note, Question
 from bot.coach.units import format_duration
 from bot.render import Keyboard, day_label, distance, duration, e, keyboard, sessions
 from bot.render.coaching import MUSCLE_PLURALS, join_words, session_target, sore_words, your_parts
@@ -220,6 +220,14 @@ def _secondary(fb: Feedback) -> str | None:
             "stop and rest."
         )
     return _SECONDARY.get(fb.secondary)
+
+
+def summary(d: LogDraft) -> str:
+    """A session in a few words, whether just read from a message or stored (service.as_told)."""
+    feeling = d.feeling.value if d.feeling else None
+    return session_summary(
+        d.blocks, d.duration_s, d.distance_m, feeling, d.pain, d.body_parts, d.notes
+    )
 
 
 def logged_reply(summary: str, day: date, fb: Feedback) -> str:
