@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -15,7 +15,7 @@ from bot.context import CoachContext
 from bot.db.models import User
 from bot.db.repo import Repo
 from bot.render import AnyMarkup
-from bot.service import reschedule
+from bot.service import reactivate
 
 log = logging.getLogger(__name__)
 Ps = ParamSpec("Ps")
@@ -33,7 +33,7 @@ class UserWork:
 
 def with_user(
     handler: Callable[Concatenate[Update, CoachContext, UserWork, Ps], Awaitable[None]],
-) -> Callable[Concatenate[Update, CoachContext, Ps], Awaitable[None]]:
+) -> Callable[Concatenate[Update, CoachContext, Ps], Coroutine[Any, Any, None]]:
     """Run a handler inside a unit of work with the sender loaded: the two lines every
     handler would otherwise open with."""
 
@@ -65,9 +65,8 @@ async def load_user(repo: Repo, update: Update, context: CoachContext) -> tuple[
     )
     if user.chat_id != chat_id:
         user.chat_id = chat_id
-    if not user.active:  # they blocked the bot once; a new message means they are back
-        user.active = True
-        reschedule(user, datetime.now(UTC))
+    if not user.active:
+        reactivate(user, datetime.now(UTC))
     return user, created
 
 

@@ -84,10 +84,6 @@ def settings(
     return "\n".join(lines)
 
 
-def changed(what: str) -> str:
-    return f"Saved: {e(what)}."
-
-
 def ask_track(tracks: Sequence[tuple[str, str]]) -> str:
     """The question once, then each track's button label with its one-line summary."""
     lines = [f"• <b>{e(button)}</b>: {e(summary)}" for button, summary in tracks]
