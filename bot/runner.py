@@ -1,4 +1,4 @@
-"""Serve the bot: migrate, load content, then long polling or a webhook until a signal."""
+"""Serve the bot: start it (bot/startup.py), then long polling or a webhook until a signal."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 
 async def serve(settings: Settings) -> int:
+    """`python -m bot run`; the exit status: 0 stopped by a signal, 1 or 2 refused to run."""
     assert settings.bot_token is not None
     token = settings.bot_token.get_secret_value()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
