@@ -1,4 +1,6 @@
-"""build_application(): the handler table, jobs and start-up work, in one readable place."""
+"""build_application(): the handler table, jobs and start-up work, in one readable place.
+
+bot/startup.py runs it: initialize, post_init, start, and the reverse on the way out."""
 
 from __future__ import annotations
 
@@ -52,11 +54,9 @@ def build_application(
         ApplicationBuilder()
         .context_types(CONTEXT_TYPES)
         .token(token)
-        .base_url(settings.base_url)
-        .base_file_url(settings.base_file_url)
+        .base_url(settings.telegram_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=UTC))
         .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -159,10 +159,14 @@ def register_buttons() -> None:
     buttons.route(actions.SkipStep, onboarding.on_skip_step)
     buttons.route(actions.OpenSetting, onboarding.on_open_setting)
     buttons.route(actions.TogglePause, onboarding.on_toggle_pause)
-    buttons.register(tips.on_tip_button, "tp")
-    buttons.register(plan_handlers.on_plan_button, *plan_handlers.ACTIONS)
-    buttons.register(privacy.on_delete_button, "dy", "dn")
-    buttons.register(guide.on_guide_button, "ag")
+    buttons.route(actions.Tip, tips.on_tip_button)
+    buttons.route(actions.PainBetter, plan_handlers.on_pain_better)
+    buttons.route(actions.PainStill, plan_handlers.on_pain_still)
+    buttons.route(actions.FinishChoice, plan_handlers.on_finish_choice)
+    buttons.route(actions.NewTrack, plan_handlers.on_new_track)
+    buttons.route(actions.Guide, guide.on_guide_button)
+    buttons.route(actions.DeleteYes, privacy.on_delete_yes)
+    buttons.route(actions.DeleteNo, privacy.on_delete_no)
 
 
 async def _post_init(app: CoachApp) -> None:
@@ -185,9 +189,3 @@ async def _post_init(app: CoachApp) -> None:
             name="housekeeping",
         )
     logger.info("Bot @%s ready", app.bot.username)
-
-
-async def _post_shutdown(app: CoachApp) -> None:
-    deps = app.bot_data.services
-    if deps is not None:
-        await deps.db.dispose()

@@ -34,5 +34,3 @@ COMMANDS: tuple[Command, ...] = (
     Command("cancel", "Leave a guided step", "/cancel"),
     Command("help", "Every command with an example", "/help"),
 )
-
-COMMAND_NAMES: frozenset[str] = frozenset(c.name for c in COMMANDS)

@@ -27,8 +27,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = Field(default=None, description="BotFather token")
     database_url: str = DEFAULT_DB
+    # The Bot API prefix; PTB appends the token, as Telegram's own URL scheme expects.
     telegram_base_url: str = "https://api.telegram.org/bot"
-    telegram_base_file_url: str | None = None
     # How updates arrive. Explicit, so a replica meant for a webhook never polls (which would
     # need deleteWebhook and cut the others off) and a poller never sets a webhook.
     update_mode: Literal["polling", "webhook"] = "polling"
@@ -102,7 +102,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA time zone {v!r} (e.g. Europe/Berlin)") from None
         return v
 
-    @field_validator("content_dir", "telegram_base_file_url", "health_port", mode="before")
+    @field_validator("content_dir", "health_port", mode="before")
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         """`NAME=` in .env means "use the default", not an empty path or URL."""
@@ -138,18 +138,6 @@ class Settings(BaseSettings):
         if self.webhook_url and self.health_port == self.webhook_port:
             raise ValueError("HEALTH_PORT must differ from WEBHOOK_PORT")
         return self
-
-    @property
-    def base_url(self) -> str:
-        """The Bot API prefix; PTB appends the token, as Telegram's own URL scheme expects."""
-        return self.telegram_base_url
-
-    @property
-    def base_file_url(self) -> str:
-        if self.telegram_base_file_url:
-            return self.telegram_base_file_url
-        base = self.telegram_base_url
-        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
 
     def sqlite_path(self) -> Path | None:
         """The database file when the URL is SQLite on disk, so its folder can be created."""

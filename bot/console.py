@@ -23,8 +23,9 @@ from typing import Any
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
-from bot.app import build_application
+from bot import startup
 from bot.config import Settings
+from bot.context import CoachApp
 from bot.logs import setup_logging
 
 CONSOLE_TOKEN = "1:console-mode-token-not-for-telegram-000000"  # never sent anywhere
@@ -234,38 +235,36 @@ async def run_console(
     read: Callable[[], str] | None = None,
     out: Callable[[str], None] = print,
 ) -> int:
-    from bot.runner import prepare
-
     setup_logging("WARNING")
-    deps = await prepare(settings)
     chat = ConsoleChat(out=out, files_dir=Path("data") / "console")
-    app = build_application(deps, CONSOLE_TOKEN, request=chat, with_rate_limiter=False)
     person = ConsoleUser(chat, CONSOLE_USER_ID, getpass.getuser() or "friend")
     reader = read or (lambda: input("you> "))
-    out(HELLO)
-    async with app:
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.start()
-        try:
-            while True:
-                try:
-                    line = (await asyncio.to_thread(reader)).strip()
-                except EOFError:
-                    break
-                if line in (":quit", ":q", "exit"):
-                    break
-                if not line:
-                    continue
-                data = person.update_for(line)
-                if data is None:
-                    out("(use :location LAT LON, e.g. :location 52.52 13.40)")
-                    continue
-                await app.process_update(Update.de_json(data, app.bot))
-        finally:
-            await app.stop()
-            if app.post_shutdown is not None:
-                await app.post_shutdown(app)
+    async with startup.services(settings) as deps:
+        out(HELLO)
+        async with startup.running(
+            deps, CONSOLE_TOKEN, request=chat, with_rate_limiter=False
+        ) as app:
+            await _chat(app, person, reader, out)
     out("Bye! Keep it slow and look over your shoulder.")
     sys.stdout.flush()
     return 0
+
+
+async def _chat(
+    app: CoachApp, person: ConsoleUser, reader: Callable[[], str], out: Callable[[str], None]
+) -> None:
+    """Each line typed becomes one update, handled before the next is read."""
+    while True:
+        try:
+            line = (await asyncio.to_thread(reader)).strip()
+        except EOFError:
+            return
+        if line in (":quit", ":q", "exit"):
+            return
+        if not line:
+            continue
+        data = person.update_for(line)
+        if data is None:
+            out("(use :location LAT LON, e.g. :location 52.52 13.40)")
+            continue
+        await app.process_update(Update.de_json(data, app.bot))

@@ -562,15 +562,6 @@ class Dispatcher:
             log.info("Handed back %s queued reminders; %s unconfirmed", released, len(late))
 
 
-async def dispatch_once(
-    bot: Bot, db: Database, content: Content, now: datetime | None = None
-) -> list[str]:
-    """One pass for what is due at `now`; returns each delivery's outcome."""
-    rate = getattr(getattr(bot, "rate_limiter", None), "rate", 30.0)
-    dispatcher = Dispatcher(bot, db, content, rate=rate)
-    return await dispatcher.run_once(now or datetime.now(UTC))
-
-
 async def mark_blocked(db: Database, chat_id: int) -> None:
     """A 403 on a reply: the user (private chat id == user id) gets no more reminders."""
     try:

@@ -1,4 +1,4 @@
-"""Serve the bot: migrate, load content, then long polling or a webhook until a signal."""
+"""Serve the bot: start it (bot/startup.py), then long polling or a webhook until a signal."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ from urllib.parse import urlparse
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import Application
 
-from bot import metrics, profile
-from bot.app import build_application
+from bot import metrics, startup
 from bot.config import Settings
-from bot.content import DEFAULT_ROOT, load_content
-from bot.context import Services
-from bot.db import migrate
-from bot.db.session import Database
+from bot.context import CoachApp, Services
 from bot.health import HealthServer, Readiness
 from bot.intake.inbox import Intake
 from bot.intake.polling import Poller, WebhookIsSet, check_no_webhook
@@ -27,16 +22,8 @@ from bot.logs import setup_logging
 log = logging.getLogger(__name__)
 
 
-async def prepare(settings: Settings) -> Services:
-    """Everything that must hold before the first update: content valid, schema at head."""
-    content = load_content(settings.content_dir or DEFAULT_ROOT)
-    profile.load(settings.content_dir or DEFAULT_ROOT)  # a bad profile.yaml stops start-up too
-    db = Database(settings.database_url)
-    await migrate.upgrade(db.engine)
-    return Services(settings=settings, db=db, content=content)
-
-
 async def serve(settings: Settings) -> int:
+    """`python -m bot run`; the exit status: 0 stopped by a signal, 1 or 2 refused to run."""
     assert settings.bot_token is not None
     token = settings.bot_token.get_secret_value()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
@@ -46,26 +33,36 @@ async def serve(settings: Settings) -> int:
         fmt=settings.log_format,
         replica=settings.replica_id,
     )
-    deps = await prepare(settings)
-    app = build_application(deps, token)
-    readiness = Readiness(deps.db, mode=settings.update_mode)
-    health = None
-    if settings.health_port is not None:
-        health = HealthServer(readiness, settings.health_listen, settings.health_port)
+    async with startup.services(settings) as deps:
+        readiness = Readiness(deps.db, mode=settings.update_mode)
+        health = None
+        if settings.health_port is not None:
+            health = HealthServer(readiness, settings.health_listen, settings.health_port)
+            try:
+                health.start()
+            except OSError as err:
+                log.error("Cannot listen on HEALTH_PORT %s: %s", settings.health_port, err.strerror)
+                return 2
         try:
-            health.start()
-        except OSError as err:
-            log.error("Cannot listen on HEALTH_PORT %s: %s", settings.health_port, err.strerror)
-            await deps.db.dispose()
-            return 2
+            code = await _serve(deps, token, secret, readiness)
+        finally:
+            if health is not None:
+                await health.stop()
+    if code == 0:
+        log.info("Stopped cleanly")
+    return code
 
+
+async def _serve(deps: Services, token: str, secret: str, readiness: Readiness) -> int:
+    """Run until a signal; the exit code says why it stopped, with the reason logged."""
+    settings = deps.settings
     try:
-        await _run(app, deps, settings, secret, readiness)
+        await _run(deps, token, secret, readiness)
     except InvalidToken:
         log.error("Telegram refused the token: check BOT_TOKEN (from @BotFather).")
         return 2
     except NetworkError as err:
-        log.error("Cannot reach the Bot API at %s: %s", settings.base_url, err.message)
+        log.error("Cannot reach the Bot API at %s: %s", settings.telegram_base_url, err.message)
         return 1
     except WebhookIsSet as err:
         log.error(
@@ -76,69 +73,66 @@ async def serve(settings: Settings) -> int:
             err,
         )
         return 2
-    finally:
-        if health is not None:
-            await health.stop()
-        await deps.db.dispose()
-    log.info("Stopped cleanly")
     return 0
 
 
-async def _run(
-    app: Application,  # type: ignore[type-arg]
-    deps: Services,
-    settings: Settings,
-    secret: str,
-    readiness: Readiness,
-) -> None:
+async def _run(deps: Services, token: str, secret: str, readiness: Readiness) -> None:
+    settings = deps.settings
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     webhook = settings.update_mode == "webhook"
-    async with app:
+    intakes: list[Intake] = []
+
+    async def receive(app: CoachApp) -> None:
+        """Before the menu is set and jobs start: refuse to poll a bot served by webhook."""
         intake = Intake(app, deps.db, grace_s=settings.db_grace_s, sole_receiver=not webhook)
         metrics.UPDATE_QUEUE.set_function(lambda: intake.lanes.pending)
+        intakes.append(intake)
         if not webhook:
             await check_no_webhook(intake)
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.start()
+
+    async with startup.running(deps, token, before_start=receive) as app:
+        [intake] = intakes
         await intake.start()
         server: WebhookServer | None = None
         poller: Poller | None = None
-        if webhook:
-            assert settings.webhook_url is not None
-            path = urlparse(settings.webhook_url).path
-            server = WebhookServer(intake, path, secret)
-            server.listen(settings.webhook_listen, settings.webhook_port)
-            await app.bot.set_webhook(
-                settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
-            )
-            log.info(
-                "Webhook server listening on %s:%s", settings.webhook_listen, settings.webhook_port
-            )
-        else:
-            poller = Poller(intake)
-            poller.start()
-            readiness.updater_running = lambda: poller is not None and poller.running
-            log.info("Long polling started")
-        readiness.receiving = True
-        await stop.wait()
-        readiness.stopping = True
-        log.info("Stopping")
-        if server is not None:
-            await server.stop()
-        if poller is not None:
-            await poller.stop()
-        await intake.stop()
-        await app.stop()
+        try:
+            if webhook:
+                assert settings.webhook_url is not None
+                path = urlparse(settings.webhook_url).path
+                server = WebhookServer(intake, path, secret)
+                server.listen(settings.webhook_listen, settings.webhook_port)
+                await app.bot.set_webhook(
+                    settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+                )
+                log.info(
+                    "Webhook server listening on %s:%s",
+                    settings.webhook_listen,
+                    settings.webhook_port,
+                )
+            else:
+                poller = Poller(intake)
+                poller.start()
+                readiness.updater_running = lambda: poller is not None and poller.running
+                log.info("Long polling started")
+            readiness.receiving = True
+            await stop.wait()
+            readiness.stopping = True
+            log.info("Stopping")
+        finally:  # receiving stops first, then the work in hand finishes, then the app
+            if server is not None:
+                await server.stop()
+            if poller is not None:
+                await poller.stop()
+            await intake.stop()
 
 
 async def delete_webhook(settings: Settings) -> int:
     """For an operator moving from webhook to polling: remove the webhook, keep its backlog."""
     assert settings.bot_token is not None
-    bot = Bot(settings.bot_token.get_secret_value(), base_url=settings.base_url)
+    bot = Bot(settings.bot_token.get_secret_value(), base_url=settings.telegram_base_url)
     async with bot:
         info = await bot.get_webhook_info()
         await bot.delete_webhook(drop_pending_updates=False)

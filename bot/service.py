@@ -6,6 +6,7 @@ queries it needs live here once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -13,6 +14,7 @@ from datetime import time as dtime
 
 from bot.coach import load, plan
 from bot.coach.days import parse_days_field
+from bot.coach.export import ExportRow
 from bot.coach.feedback import TEN_MINUTES_S, DayContext, Feedback, TipRef, coach_feedback
 from bot.coach.guide import PainMark, TodayGuide, todays_guide
 from bot.coach.pause import INDEFINITE as INDEFINITE  # read here by the callers
@@ -30,12 +32,21 @@ from bot.coach.sessions import (
     totals,
     with_backward,
 )
-from bot.coach.types import NOTE_CODES, Feeling, LogDraft, Note, SessionFact, WeekTarget
-from bot.content import Content, TrackPlan
+from bot.coach.types import (
+    NOTE_CODES,
+    Feeling,
+    LogDraft,
+    Note,
+    Reason,
+    SessionFact,
+    WeekTarget,
+)
+from bot.content import Content, Tip, TrackPlan
 from bot.db.models import PlanChange, User, Workout
 from bot.db.repo import Repo
 
 MAX_CATCH_UP_WEEKS = 8
+RECENT_TIPS = 8  # bare /tip avoids the last few it showed
 
 
 SNOOZE = timedelta(hours=1)
@@ -77,6 +88,12 @@ def reschedule(user: User, now: datetime) -> None:
         after, training_days(user), parse_hhmm(user.remind_time), tz
     )
     user.next_summary_at = next_occurrence(after, frozenset({6}), summary_time(user), tz)
+
+
+def reactivate(user: User, now: datetime) -> None:
+    """They blocked the bot once; a message, or unblocking it, means they are back."""
+    user.active = True
+    reschedule(user, now)
 
 
 def is_paused(user: User, now: datetime) -> bool:
@@ -485,3 +502,75 @@ def pain_better(user: User) -> bool:
         return False
     user.pain_since, user.pain_parts = None, ""
     return True
+
+
+def plan_finished(user: User) -> bool:
+    """At the end of the plan: week 8 reached and a finished week behind it."""
+    reason = plan.decode_reason(user.plan_reason)
+    return reason is not None and reason.code == "finish"
+
+
+def finish_plan(content: Content, user: User, choice: plan.AfterPlan) -> int:
+    """The after-week-8 choice "repeat" or "keep" (a new track is switch_track): the week the
+    user is on now, with the reason /plan gives for it."""
+    if choice is plan.AfterPlan.REPEAT:
+        user.plan_week = plan.restart_week(user_track(content, user).weeks)
+        user.plan_reason = plan.encode_reason(Reason("restart", (("week", user.plan_week),)))
+    else:
+        user.plan_reason = plan.encode_reason(Reason("maintain", (("week", user.plan_week),)))
+    return user.plan_week
+
+
+def switch_track(user: User, track: TrackPlan, today: date) -> None:
+    """Start another track at week 1, from this local week."""
+    user.track, user.plan_week = track.id, 1
+    user.plan_reason = plan.encode_reason(Reason("switch", (("week", 1),)))
+    user.plan_week_start = plan.week_starting(today)
+
+
+def recent_tips(user: User) -> list[str]:
+    """The ids of the tips shown last, newest first."""
+    return [t for t in user.recent_tips.split(",") if t]
+
+
+def remember_tip(user: User, tip: Tip) -> None:
+    """Keep the last few tips shown, newest first, so bare /tip rotates."""
+    recent = [t for t in recent_tips(user) if t != tip.id]
+    user.recent_tips = ",".join([tip.id, *recent][:RECENT_TIPS])
+
+
+def pause_end_day(user: User, now: datetime) -> date | None:
+    """The local day a pause runs to, or None when reminders are not paused."""
+    if user.paused_until is None or user.paused_until <= now:
+        return None
+    return user.paused_until.astimezone(user_zone(user)).date()
+
+
+def delete_token(user: User) -> str:
+    """Ties a delete button to this user *as created then*: another user's button, or one
+    from before an earlier deletion (the row is new, so created_at differs), never matches."""
+    seed = f"{user.id}:{user.created_at.isoformat()}".encode()
+    return hashlib.sha256(seed).hexdigest()[:16]
+
+
+def export_row(w: Workout, notes: str) -> ExportRow:
+    """One logged session as an /export row; ``notes`` as the person reads them."""
+    return ExportRow(
+        logged_at=w.logged_at,
+        local_date=w.local_date,
+        duration_s=w.duration_s,
+        distance_m=w.distance_m,
+        feeling=Feeling(w.feeling) if w.feeling in _FEELINGS else None,
+        pain=w.pain,
+        body_parts=tuple(p for p in w.body_parts.split(";") if p),
+        notes=notes,
+        text=w.text,
+        forward_s=w.forward_s,
+        forward_m=w.forward_m,
+        reps=w.reps,
+        mode=w.mode,
+        sore=tuple(p for p in w.sore.split(";") if p),
+    )
+
+
+_FEELINGS = frozenset(f.value for f in Feeling)

@@ -94,13 +94,24 @@ def test_settings_defaults_and_driver_choice(
     settings = load_settings()
     assert settings.database_url == "sqlite+aiosqlite:///./data/coach.db"
     assert (tmp_path / "data").is_dir()
-    assert settings.base_url == "https://api.telegram.org/bot"
-    assert settings.base_file_url == "https://api.telegram.org/file/bot"
+    assert settings.telegram_base_url == "https://api.telegram.org/bot"
     pg = load_settings(database_url="postgres://u:p@db:5432/coach")
     assert pg.database_url == "postgresql+asyncpg://u:p@db:5432/coach"
     local = load_settings(telegram_base_url="http://127.0.0.1:8081/bot/")
-    assert local.base_url == "http://127.0.0.1:8081/bot"
-    assert local.base_file_url == "http://127.0.0.1:8081/file/bot"
+    assert local.telegram_base_url == "http://127.0.0.1:8081/bot"
+
+
+def test_the_bot_api_url_comes_from_its_variable_and_an_old_file_url_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TELEGRAM_BASE_FILE_URL is gone (the bot downloads no files); an .env that still sets
+    it must keep starting."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("TELEGRAM_BASE_FILE_URL", "http://127.0.0.1:8081/file/bot")
+    settings = load_settings()
+    assert settings.telegram_base_url == "http://127.0.0.1:8081/bot"
+    assert "file" not in repr(settings)
 
 
 def test_token_is_secret_in_repr() -> None:

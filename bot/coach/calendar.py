@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.coach.guide import GuideError, build_guide
 from bot.coach.plan import target_for_week, week_starting
+from bot.coach.sessions import Block
 from bot.coach.types import WeekTarget
 
 MAX_DAYS = 8 * 7 + 7  # a safety bound: the plan is eight weeks
@@ -53,3 +55,18 @@ def plan_days(
         if target is not None:
             out.append(PlanDay(day, target))
     return tuple(out)
+
+
+MIN_EVENT_MIN = 20
+WARM_UP_MIN = 10
+
+
+def event_minutes(blocks: tuple[Block, ...]) -> int:
+    """A calendar event's length: a warm-up plus the guided part, rounded up to 5 minutes,
+    at least MIN_EVENT_MIN."""
+    try:
+        workout_min = build_guide(blocks).workout_s / 60
+    except GuideError:
+        workout_min = 0.0
+    total = WARM_UP_MIN + workout_min
+    return max(MIN_EVENT_MIN, int(-(-total // 5) * 5))

@@ -251,8 +251,3 @@ def coach_feedback(draft: LogDraft, ctx: DayContext, tip: TipRef | None) -> Feed
         milestone=milestone,
         tip=tip,
     )
-
-
-def celebrates(fb: Feedback) -> bool:
-    """Whether the reply praises (used to keep praise and warnings apart)."""
-    return fb.milestone is not None or fb.primary == "on"

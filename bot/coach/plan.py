@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from enum import StrEnum
 
 from bot.coach import load
 from bot.coach.types import Progression, Reason, SessionFact, WeekReview, WeekTarget
@@ -36,6 +37,14 @@ REASON_CODES: tuple[str, ...] = (
     "maintain",  # chose to keep the last week as maintenance
     "switch",  # switched track, starting at {week}
 )
+
+
+class AfterPlan(StrEnum):
+    """What a user may choose once the plan is finished (values are stored in buttons)."""
+
+    REPEAT = "repeat"  # the last phase once more
+    KEEP = "keep"  # the last week as a routine
+    TRACK = "track"  # another track, from week 1
 
 
 def week_starting(d: date) -> date:

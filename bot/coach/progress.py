@@ -47,10 +47,6 @@ class Progress:
     pain_open: bool = False  # pain flagged and not yet reported better
 
     @property
-    def this_week_met(self) -> bool:
-        return met_week(self.this_week) and not self.pain_open
-
-    @property
     def has_sessions(self) -> bool:
         return self.totals.sessions > 0
 

@@ -78,12 +78,6 @@ def totals(blocks: Iterable[Block]) -> Totals:
     return Totals(back_s, back_m, fwd_s, fwd_m, reps if repeated else None, mode)
 
 
-def backward_blocks(blocks: Iterable[Block]) -> tuple[Block, ...]:
-    """The blocks that hold any backward work (what the coach compares with a target)."""
-    return tuple(b for b in blocks if any(p.backward for p in b.parts))
-
-
-# --- as stored data (a JSON column): plain lists and dicts, read back strictly ------------
 def blocks_to_data(blocks: Iterable[Block]) -> list[dict[str, object]]:
     return [
         {

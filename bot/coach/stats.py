@@ -74,24 +74,6 @@ def met_week(stat: WeekStat) -> bool:
     )
 
 
-def weekly_streak(stats: Sequence[WeekStat]) -> int:
-    """Consecutive completed weeks, counting back from the last one.
-
-    The last element is the current, unfinished week: it counts when its target is already
-    met and is otherwise skipped (it has not failed yet). Earlier weeks: a paused week or a
-    week without a target neither breaks nor adds; a week below target ends the streak.
-    """
-    streak = 0
-    for i, stat in enumerate(reversed(stats)):
-        if stat.paused or stat.target_sessions <= 0:
-            continue
-        if met_week(stat):
-            streak += 1
-        elif i > 0:
-            break
-    return streak
-
-
 def totals(facts: Iterable[SessionFact]) -> Totals:
     """(training days, backward seconds, distance in metres, longest day in seconds)."""
     per_day: dict[date, int] = {}

@@ -244,11 +244,6 @@ def _exact(key: str) -> str | None:
     return _city_names().get(key) or full
 
 
-def suggest_zones(text: str, limit: int = 5) -> tuple[str, ...]:
-    """Up to ``limit`` IANA names that look like ``text``, best first."""
-    return tuple(o.zone for o in suggest_options(text, limit))
-
-
 def _iana_suggestions(key: str, limit: int) -> list[tuple[float, str]]:
     """(similarity, IANA name) for zones whose name, city or alias looks like ``key``."""
     keys, names = _fuzzy_choices()

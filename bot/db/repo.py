@@ -218,15 +218,6 @@ class Repo:
             await self.session.execute(delete(model).where(model.user_id == user_id))
         await self.session.execute(delete(User).where(User.id == user_id))
 
-    async def count_rows_about(self, user_id: int) -> int:
-        """How many rows in any table still concern the user (0 after /deleteme)."""
-        total = 0
-        for model in USER_TABLES:
-            query = select(func.count()).select_from(model).where(model.user_id == user_id)
-            total += int(await self.session.scalar(query) or 0)
-        users = select(func.count()).select_from(User).where(User.id == user_id)
-        return total + int(await self.session.scalar(users) or 0)
-
     async def mark_inactive(self, user_id: int) -> None:
         await self.session.execute(
             update(User)
@@ -449,29 +440,6 @@ class Repo:
         result = await self.session.scalars(stmt)
         return result.all()
 
-    async def record_delivery(
-        self, user_id: int, local_date: date, kind: str, status: str = "sent"
-    ) -> bool:
-        """Insert the delivery row; False when one exists already (the 'never twice' key)."""
-        stmt = self._insert(Delivery).values(
-            user_id=user_id, local_date=local_date, kind=kind, status=status, sent_at=utcnow()
-        )
-        result = await self.session.execute(stmt.on_conflict_do_nothing())
-        return bool(getattr(result, "rowcount", 0) == 1)
-
-    async def set_delivery_message(
-        self, user_id: int, local_date: date, kind: str, message_id: int | None, status: str
-    ) -> None:
-        await self.session.execute(
-            update(Delivery)
-            .where(
-                Delivery.user_id == user_id,
-                Delivery.local_date == local_date,
-                Delivery.kind == kind,
-            )
-            .values(message_id=message_id, status=status)
-        )
-
     # --- the reminder outbox (bot/dispatcher.py): set-based, a statement per batch ----------
     async def workouts_of(
         self, user_ids: Collection[int], first: date, last: date
@@ -692,17 +660,6 @@ class Repo:
         )
         result = await self.session.execute(stmt.on_conflict_do_nothing())
         return bool(getattr(result, "rowcount", 0) == 1)
-
-    async def plan_changes(self, user_id: int, limit: int | None = None) -> Sequence[PlanChange]:
-        """Weekly decisions, oldest first; ``limit``: only that many of the newest."""
-        query = select(PlanChange).where(PlanChange.user_id == user_id)
-        if limit is None:
-            result = await self.session.scalars(query.order_by(PlanChange.week_start))
-            return result.all()
-        newest = await self.session.scalars(
-            query.order_by(PlanChange.week_start.desc()).limit(limit)
-        )
-        return list(reversed(newest.all()))
 
     async def recent_steps(self, user_id: int, limit: int) -> list[tuple[date, int, int, str]]:
         """(week_start, from_week, to_week, decision) of the newest ``limit`` decisions, oldest

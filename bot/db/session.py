@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
-    AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
@@ -84,11 +83,6 @@ class Database:
             finally:
                 if handling is not None:
                     handling.sessions.remove(repo.commit)
-
-    @asynccontextmanager
-    async def raw_session(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session:
-            yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -8,10 +8,10 @@ from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot import render
 from bot.context import CoachContext
-from bot.handlers.common import load_user, say
-from bot.service import reschedule
+from bot.handlers.common import UserWork, say, with_user
+from bot.render import basics as msgs
+from bot.service import reactivate
 
 
 async def on_my_chat_member(update: Update, context: CoachContext) -> None:
@@ -21,15 +21,14 @@ async def on_my_chat_member(update: Update, context: CoachContext) -> None:
     if member is None or member.chat.type != ChatType.PRIVATE:
         return
     status = member.new_chat_member.status
-    async with context.services.db.uow() as repo:
+    async with context.db.uow() as repo:
         user = await repo.lock_user(member.from_user.id)
         if user is None:
             raise ApplicationHandlerStop  # never talked to us: nothing to keep
         if status in (ChatMember.BANNED, ChatMember.LEFT):
             await repo.mark_inactive(user.id)
         elif status == ChatMember.MEMBER and not user.active:
-            user.active = True
-            reschedule(user, datetime.now(UTC))
+            reactivate(user, datetime.now(UTC))
     raise ApplicationHandlerStop
 
 
@@ -40,26 +39,26 @@ async def private_only(update: Update, context: CoachContext) -> None:
         return
     msg = update.effective_message
     if msg is not None and msg.text and msg.text.startswith("/") and update.message is not None:
-        await update.message.reply_text(render.group_pointer())
+        await update.message.reply_text(msgs.group_pointer())
     raise ApplicationHandlerStop
 
 
 async def help_command(update: Update, context: CoachContext) -> None:
-    await say(update, context, render.help_text())
+    await say(update, context, msgs.help_text())
 
 
 async def unknown_command(update: Update, context: CoachContext) -> None:
     msg = update.effective_message
     command = (msg.text or "").split()[0] if msg and msg.text else "that"
-    await say(update, context, render.unknown_command(command))
+    await say(update, context, msgs.unknown_command(command))
 
 
 async def edited(update: Update, context: CoachContext) -> None:
-    await say(update, context, render.edited_message())
+    await say(update, context, msgs.edited_message())
 
 
-async def cancel(update: Update, context: CoachContext) -> None:
-    async with context.services.db.uow() as repo:
-        await load_user(repo, update, context)
-        had = await repo.clear_conversation(update.effective_user.id)  # type: ignore[union-attr]
-    await say(update, context, render.cancelled(had))
+@with_user
+async def cancel(update: Update, context: CoachContext, work: UserWork) -> None:
+    had = await work.repo.clear_conversation(work.user.id)
+    await work.repo.commit()
+    await say(update, context, msgs.cancelled(had))

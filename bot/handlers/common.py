@@ -15,7 +15,7 @@ from bot.context import CoachContext
 from bot.db.models import User
 from bot.db.repo import Repo
 from bot.render import AnyMarkup
-from bot.service import reschedule
+from bot.service import reactivate
 
 log = logging.getLogger(__name__)
 Ps = ParamSpec("Ps")
@@ -65,9 +65,8 @@ async def load_user(repo: Repo, update: Update, context: CoachContext) -> tuple[
     )
     if user.chat_id != chat_id:
         user.chat_id = chat_id
-    if not user.active:  # they blocked the bot once; a new message means they are back
-        user.active = True
-        reschedule(user, datetime.now(UTC))
+    if not user.active:
+        reactivate(user, datetime.now(UTC))
     return user, created
 
 

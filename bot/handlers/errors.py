@@ -7,10 +7,10 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot import render
 from bot.context import CoachContext
 from bot.db.faults import unreachable
 from bot.handling import UpdateTakenOver, current
+from bot.render import basics as msgs
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,6 @@ async def on_error(update: object, context: CoachContext) -> None:
     if chat is None:
         return
     try:
-        await context.bot.send_message(chat.id, render.apology())
+        await context.bot.send_message(chat.id, msgs.apology())
     except Exception:  # the apology itself may fail when Telegram is down; the log has it all
         log.warning("Could not send the apology for update %s", update_id)

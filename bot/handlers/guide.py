@@ -11,15 +11,13 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 
-from bot import calendar_ics, guide_audio
-from bot.actions import Press
-from bot.coach.calendar import plan_days
+from bot import actions, calendar_ics, guide_audio
+from bot.coach.calendar import event_minutes, plan_days
 from bot.coach.guide import Guide, GuideError, Today, build_guide, draft_blocks
 from bot.coach.parsing import parse_log
-from bot.coach.sessions import Block
 from bot.coach.types import ParseError
 from bot.context import CoachContext
-from bot.handlers.common import load_user, say
+from bot.handlers.common import UserWork, load_user, say, with_user
 from bot.render import guide as msgs
 from bot.service import (
     INDEFINITE,
@@ -27,6 +25,7 @@ from bot.service import (
     guide_today,
     local_now,
     parse_hhmm,
+    pause_end_day,
     track_weeks,
     training_days,
     user_zone,
@@ -36,10 +35,7 @@ from bot.service import (
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 500
-FILENAME = "audio-guide.ogg"
-VOICE_FORBIDDEN = "voice_messages_forbidden"
-MIN_EVENT_MIN = 20
-WARM_UP_MIN = 10
+VOICE_FORBIDDEN = "voice_messages_forbidden"  # Telegram's error text for refused voice
 
 
 async def go_command(update: Update, context: CoachContext) -> None:
@@ -50,18 +46,18 @@ async def go_command(update: Update, context: CoachContext) -> None:
         await _todays_guide(update, context, anyway=False)
 
 
-async def on_guide_button(update: Update, context: CoachContext, press: Press) -> None:
-    await _todays_guide(update, context, anyway=msgs.ANYWAY in press.args)
+async def on_guide_button(update: Update, context: CoachContext, pressed: actions.Guide) -> None:
+    await _todays_guide(update, context, anyway=pressed.anyway == msgs.ANYWAY)
 
 
 async def _todays_guide(update: Update, context: CoachContext, anyway: bool) -> None:
-    deps = context.services
-    async with deps.db.uow() as repo:
+    """The unit of work ends before the voice is built: a slow build holds no connection."""
+    async with context.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, datetime.now(UTC)).date()
-        decision = await guide_today(repo, deps.content, user, today, anyway=anyway)
+        decision = await guide_today(repo, context.content, user, today, anyway=anyway)
         week = user.plan_week
-        target = week_target(deps.content, user)
+        target = week_target(context.content, user)
     if decision.verdict is Today.STOP:
         await say(update, context, msgs.stop_today())
         return
@@ -83,11 +79,10 @@ async def _todays_guide(update: Update, context: CoachContext, anyway: bool) -> 
 
 async def _typed_guide(update: Update, context: CoachContext, text: str) -> None:
     """A session the user typed; pain today or a warning sign still means rest, as for /go."""
-    deps = context.services
-    async with deps.db.uow() as repo:
+    async with context.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, datetime.now(UTC)).date()
-        decision = await guide_today(repo, deps.content, user, today, anyway=True)
+        decision = await guide_today(repo, context.content, user, today, anyway=True)
     if decision.verdict is Today.STOP:
         await say(update, context, msgs.stop_today())
         return
@@ -135,7 +130,11 @@ async def _send_guide(
     if not forbidden:
         try:
             sent = await context.bot.send_voice(
-                chat.id, made.data, duration=made.duration_s, caption=caption, filename=FILENAME
+                chat.id,
+                made.data,
+                duration=made.duration_s,
+                caption=caption,
+                filename=msgs.GUIDE_FILENAME,
             )
         except BadRequest as exc:
             if VOICE_FORBIDDEN not in exc.message.lower():
@@ -146,27 +145,21 @@ async def _send_guide(
             return
     # Voice messages refused: the same file as a document plays in the chat too.
     await context.bot.send_document(
-        chat.id, made.data, filename=FILENAME, caption=msgs.as_file_caption(caption)
+        chat.id, made.data, filename=msgs.GUIDE_FILENAME, caption=msgs.as_file_caption(caption)
     )
 
 
-async def calendar_command(update: Update, context: CoachContext) -> None:
-    deps = context.services
-    now = datetime.now(UTC)
-    async with deps.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        today = local_now(user, now).date()
-        await catch_up_plan(repo, deps.content, user, today)
-        tz = user_zone(user)
-        paused = None
-        if user.paused_until is not None and user.paused_until > now:
-            paused = user.paused_until.astimezone(tz).date()
-        on_hold = paused is not None and paused.year >= INDEFINITE.year
-        days = plan_days(
-            track_weeks(deps.content, user), user.plan_week, today, training_days(user), paused
-        )
-        user_id, zone_name, at = user.id, user.timezone, parse_hhmm(user.remind_time)
+@with_user
+async def calendar_command(update: Update, context: CoachContext, work: UserWork) -> None:
+    now, user = datetime.now(UTC), work.user
+    today = local_now(user, now).date()
+    await catch_up_plan(work.repo, context.content, user, today)
+    paused = pause_end_day(user, now)
+    days = plan_days(
+        track_weeks(context.content, user), user.plan_week, today, training_days(user), paused
+    )
     if not days:
+        on_hold = paused is not None and paused.year >= INDEFINITE.year
         await say(update, context, msgs.calendar_empty(paused=on_hold))
         return
     items = [
@@ -174,28 +167,21 @@ async def calendar_command(update: Update, context: CoachContext) -> None:
             d.day,
             msgs.calendar_summary(d.target),
             msgs.calendar_description(d.target),
-            _event_minutes(d.target.blocks),
+            event_minutes(d.target.blocks),
         )
         for d in days
     ]
-    data = calendar_ics.plan_calendar(user_id, items, at, tz, now, msgs.calendar_name())
+    at = parse_hhmm(user.remind_time)
+    data = calendar_ics.plan_calendar(
+        user.id, items, at, user_zone(user), now, msgs.calendar_name()
+    )
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_document(
         chat.id,
         data,
-        filename="backward-running-plan.ics",
+        filename=msgs.CALENDAR_FILENAME,
         caption=msgs.calendar_caption(
-            len(days), days[0].day, days[-1].day, days[-1].target.week, at, zone_name
+            len(days), days[0].day, days[-1].day, days[-1].target.week, at, user.timezone
         ),
     )
-
-
-def _event_minutes(blocks: tuple[Block, ...]) -> int:
-    """A warm-up plus the guided part, rounded up to 5 minutes, at least MIN_EVENT_MIN."""
-    try:
-        workout_min = build_guide(blocks).workout_s / 60
-    except GuideError:
-        workout_min = 0.0
-    total = WARM_UP_MIN + workout_min
-    return max(MIN_EVENT_MIN, int(-(-total // 5) * 5))

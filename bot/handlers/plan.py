@@ -2,110 +2,120 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from telegram import Update
 
 from bot import render
-from bot.actions import Press, cb
+from bot.actions import FinishChoice, NewTrack, PainBetter, PainStill
 from bot.coach import plan as rules
 from bot.coach.schedule import format_days
-from bot.coach.types import Reason
-from bot.content import Content
 from bot.context import CoachContext
-from bot.db.models import User
-from bot.handlers.common import clear_buttons, load_user, say
-from bot.render import guide as guide_msgs
+from bot.handlers.common import UserWork, clear_buttons, say, with_user
+from bot.render import AnyMarkup
 from bot.render import plan as msgs
 from bot.service import (
     catch_up_plan,
+    finish_plan,
     local_now,
     pain_better,
     pain_open,
     pain_parts,
+    plan_finished,
+    switch_track,
     today_target,
     track_weeks,
     training_days,
+    user_track,
     week_target,
 )
 
-ACTIONS = ("pb", "ps", "pf", "pt")
 
-
-def finished(user: User) -> bool:
-    """At the end of the plan: week 8 reached and a finished week behind it."""
-    reason = rules.decode_reason(user.plan_reason)
-    return reason is not None and reason.code == "finish"
-
-
-async def plan_command(update: Update, context: CoachContext) -> None:
-    deps = context.services
-    async with deps.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        today = local_now(user, datetime.now(UTC)).date()
-        await catch_up_plan(repo, deps.content, user, today)
-        weeks = track_weeks(deps.content, user)
-        track = deps.content.tracks.get(user.track) or deps.content.tracks["beginner"]
-        held = pain_open(user)
-        done = finished(user)
-        text = msgs.plan(
-            track.title,
-            user.plan_week,
-            len(weeks),
-            week_target(deps.content, user),
-            today_target(deps.content, user, today),
-            format_days(training_days(user)),
-            [w for w in weeks if user.plan_week < w.week <= user.plan_week + 3],
-            rules.decode_reason(user.plan_reason),
-            pain_parts=pain_parts(user) if held else None,
-            finished=done and not held,
-        )
-    markup = (
-        msgs.pain_buttons()
-        if held
-        else (msgs.finish_buttons() if done else guide_msgs.guide_keyboard())
+@with_user
+async def plan_command(update: Update, context: CoachContext, work: UserWork) -> None:
+    user, content = work.user, context.content
+    today = await _today(work, context)
+    weeks = track_weeks(content, user)
+    held, done = pain_open(user), plan_finished(user)
+    text = msgs.plan(
+        user_track(content, user).title,
+        user.plan_week,
+        len(weeks),
+        week_target(content, user),
+        today_target(content, user, today),
+        format_days(training_days(user)),
+        [w for w in weeks if user.plan_week < w.week <= user.plan_week + 3],
+        rules.decode_reason(user.plan_reason),
+        pain_parts=pain_parts(user) if held else None,
+        finished=done and not held,
     )
-    await say(update, context, text, markup)
+    await say(update, context, text, msgs.plan_keyboard(held, done))
 
 
-async def on_plan_button(update: Update, context: CoachContext, press: Press) -> None:
-    """pb/ps: pain better / still hurts; pf: the after-week-8 choice; pt: a new track."""
-    deps = context.services
-    async with deps.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        today = local_now(user, datetime.now(UTC)).date()
-        await catch_up_plan(repo, deps.content, user, today)
-        if press.action == "pb":
-            text = msgs.pain_better() if pain_better(user) else msgs.pain_not_open()
-            markup = None
-        elif press.action == "ps":
-            text, markup = msgs.pain_still(), msgs.pain_buttons()
-        elif press.action == "pf" and press.args and press.args[0] in msgs.FINISH_LABELS:
-            text, markup = _finish(user, press.args[0], deps.content)
-        elif press.action == "pt" and press.args and press.args[0] in deps.content.tracks:
-            track = deps.content.tracks[press.args[0]]
-            user.track, user.plan_week = track.id, 1
-            user.plan_reason = rules.encode_reason(Reason("switch", (("week", 1),)))
-            user.plan_week_start = rules.week_starting(today)
-            text, markup = msgs.finish_done("track", 1, track.title), None
-        else:
-            text, markup = render.stale_button(), None
-        await repo.commit()
+@with_user
+async def on_pain_better(
+    update: Update, context: CoachContext, work: UserWork, pressed: PainBetter
+) -> None:
+    await _today(work, context)
+    text = msgs.pain_better() if pain_better(work.user) else msgs.pain_not_open()
+    await _answer(update, context, work, text)
+
+
+@with_user
+async def on_pain_still(
+    update: Update, context: CoachContext, work: UserWork, pressed: PainStill
+) -> None:
+    await _today(work, context)
+    await _answer(update, context, work, msgs.pain_still(), msgs.pain_buttons())
+
+
+@with_user
+async def on_finish_choice(
+    update: Update, context: CoachContext, work: UserWork, pressed: FinishChoice
+) -> None:
+    """Only once the plan is finished; "another plan" asks which track next."""
+    await _today(work, context)
+    user, content = work.user, context.content
+    choice = rules.AfterPlan(pressed.choice) if pressed.choice in msgs.FINISH_LABELS else None
+    if choice is None or not plan_finished(user):
+        await _answer(update, context, work, render.stale_button())
+    elif choice is rules.AfterPlan.TRACK:
+        others = [t for t in content.tracks.values() if t.id != user_track(content, user).id]
+        await _answer(update, context, work, msgs.choose_track(), msgs.track_buttons(others))
+    else:
+        week = finish_plan(content, user, choice)
+        title = user_track(content, user).title
+        await _answer(update, context, work, msgs.finish_done(choice, week, title))
+
+
+@with_user
+async def on_new_track(
+    update: Update, context: CoachContext, work: UserWork, pressed: NewTrack
+) -> None:
+    today = await _today(work, context)
+    track = context.content.tracks.get(pressed.track)
+    if track is None:
+        await _answer(update, context, work, render.stale_button())
+        return
+    switch_track(work.user, track, today)
+    await _answer(update, context, work, msgs.finish_done(rules.AfterPlan.TRACK, 1, track.title))
+
+
+async def _today(work: UserWork, context: CoachContext) -> date:
+    """The user's local today, with the plan caught up to it (so buttons act on this week)."""
+    today = local_now(work.user, datetime.now(UTC)).date()
+    await catch_up_plan(work.repo, context.content, work.user, today)
+    return today
+
+
+async def _answer(
+    update: Update,
+    context: CoachContext,
+    work: UserWork,
+    text: str,
+    markup: AnyMarkup | None = None,
+) -> None:
+    """Commit, take the buttons off the pressed message, then reply."""
+    await work.repo.commit()
     await clear_buttons(update)
     await say(update, context, text, markup)
-
-
-def _finish(user: User, code: str, content: Content) -> tuple[str, render.Keyboard | None]:
-    track = content.tracks.get(user.track) or content.tracks["beginner"]
-    if not finished(user):
-        return render.stale_button(), None
-    if code == "track":
-        rows = [[(t.button, cb("pt", t.id))] for t in content.tracks.values() if t.id != track.id]
-        return msgs.choose_track(), render.keyboard(rows)
-    if code == "repeat":
-        week = rules.restart_week(track.weeks)
-        user.plan_week = week
-        user.plan_reason = rules.encode_reason(Reason("restart", (("week", week),)))
-        return msgs.finish_done("repeat", week, track.title), None
-    user.plan_reason = rules.encode_reason(Reason("maintain", (("week", user.plan_week),)))
-    return msgs.finish_done("keep", user.plan_week, track.title), None

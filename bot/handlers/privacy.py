@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
-from bot.actions import Press
-from bot.coach.export import ExportRow, sessions_csv
-from bot.coach.types import Feeling
+from bot.actions import DeleteNo, DeleteYes
+from bot.coach.export import sessions_csv
 from bot.context import CoachContext
-from bot.db.models import User, Workout
-from bot.handlers.common import ids, load_user, say
+from bot.handlers.common import UserWork, ids, say, with_user
 from bot.render import privacy as msgs
 from bot.render.sessions import notes_text
-from bot.service import local_now, workout_notes
+from bot.service import delete_token, export_row, local_now, workout_notes
 
 log = logging.getLogger(__name__)
-
-FEELINGS = frozenset(f.value for f in Feeling)
 
 
 # --- /privacy --------------------------------------------------------------------------------
@@ -30,34 +25,14 @@ async def privacy_command(update: Update, context: CoachContext) -> None:
 
 
 # --- /export ---------------------------------------------------------------------------------
-def export_row(w: Workout) -> ExportRow:
-    return ExportRow(
-        logged_at=w.logged_at,
-        local_date=w.local_date,
-        duration_s=w.duration_s,
-        distance_m=w.distance_m,
-        feeling=Feeling(w.feeling) if w.feeling in FEELINGS else None,
-        pain=w.pain,
-        body_parts=tuple(p for p in w.body_parts.split(";") if p),
-        notes=notes_text(workout_notes(w)),
-        text=w.text,
-        forward_s=w.forward_s,
-        forward_m=w.forward_m,
-        reps=w.reps,
-        mode=w.mode,
-        sore=tuple(p for p in w.sore.split(";") if p),
-    )
-
-
-async def export_command(update: Update, context: CoachContext) -> None:
-    async with context.services.db.uow() as repo:
-        user, _ = await load_user(repo, update, context)
-        rows = await repo.all_workouts(user.id)
-        day = local_now(user, datetime.now(UTC)).date().isoformat()
-        data = sessions_csv(export_row(w) for w in rows) if rows else b""
+@with_user
+async def export_command(update: Update, context: CoachContext, work: UserWork) -> None:
+    rows = await work.repo.all_workouts(work.user.id)
     if not rows:
         await say(update, context, msgs.export_empty())
         return
+    day = local_now(work.user, datetime.now(UTC)).date().isoformat()
+    data = sessions_csv(export_row(w, notes_text(workout_notes(w))) for w in rows)
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_document(
@@ -69,45 +44,42 @@ async def export_command(update: Update, context: CoachContext) -> None:
 
 
 # --- /deleteme -------------------------------------------------------------------------------
-def confirm_token(user: User) -> str:
-    """Ties a confirm button to this user *as created then*: another user's button, or one
-    from before an earlier deletion (the row is new, so created_at differs), never matches."""
-    seed = f"{user.id}:{user.created_at.isoformat()}".encode()
-    return hashlib.sha256(seed).hexdigest()[:16]
-
-
 async def deleteme_command(update: Update, context: CoachContext) -> None:
     """Asks first. Nothing is stored for the question, so Keep really keeps everything as it was
     (a half-finished guided step included)."""
     user_id = ids(update)[0]
-    async with context.services.db.uow() as repo:
+    async with context.db.uow() as repo:
         user = await repo.get_user(user_id)  # asking must not create a row about the user
         if user is None:
             await say(update, context, msgs.delete_nothing_stored())
             return
         sessions = len(await repo.all_workouts(user.id))
-        token = confirm_token(user)
+        token = delete_token(user)
     await say(update, context, msgs.delete_confirm(sessions), msgs.delete_buttons(token))
 
 
-async def on_delete_button(update: Update, context: CoachContext, press: Press) -> None:
-    """dy: delete when the token matches the presser's current row; dn: keep. Anything else
-    (a second press, a forged or foreign button) deletes nothing and gets a polite answer."""
+async def on_delete_yes(update: Update, context: CoachContext, pressed: DeleteYes) -> None:
+    """Delete only when the token matches the presser's current row. Anything else (a second
+    press, a forged or foreign button) deletes nothing and gets a polite answer."""
     user_id = ids(update)[0]
     own_message = _pressed_in_own_chat(update, user_id)
-    token = press.args[0] if press.args else ""
-    if press.action == "dn":
-        await _close(update, context, user_id, msgs.delete_kept(), own_message)
-        return
-    async with context.services.db.uow() as repo:
+    async with context.db.uow() as repo:
         user = await repo.get_user(user_id)
-        valid = user is not None and own_message and token == confirm_token(user)
+        valid = user is not None and own_message and pressed.token == delete_token(user)
         if valid:
             await repo.delete_user(user_id)
     if valid:
         log.info("A user deleted all their data")
     await _close(
         update, context, user_id, msgs.deleted() if valid else msgs.delete_stale(), own_message
+    )
+
+
+async def on_delete_no(update: Update, context: CoachContext, pressed: DeleteNo) -> None:
+    """Keep: nothing was stored for the question, so nothing changes."""
+    user_id = ids(update)[0]
+    await _close(
+        update, context, user_id, msgs.delete_kept(), _pressed_in_own_chat(update, user_id)
     )
 
 

@@ -32,12 +32,13 @@ log = logging.getLogger(__name__)
 
 
 async def progress_command(update: Update, context: CoachContext) -> None:
-    deps = context.services
+    """The report is built in one unit of work; the slow chart is drawn after it closed."""
+    content = context.content
     now = datetime.now(UTC)
-    async with deps.db.uow() as repo:
+    async with context.db.uow() as repo:
         user, _ = await load_user(repo, update, context)
         today = local_now(user, now).date()
-        await catch_up_plan(repo, deps.content, user, today)  # the plan week shown is current
+        await catch_up_plan(repo, content, user, today)  # the plan week shown is current
         monday = week_starting(today)
         rows = await repo.workouts_between(
             user.id, monday - timedelta(weeks=CHART_WEEKS - 1), today
@@ -46,7 +47,7 @@ async def progress_command(update: Update, context: CoachContext) -> None:
         report = build_progress(
             [fact(w) for w in rows],
             today,
-            track_weeks(deps.content, user),
+            track_weeks(content, user),
             user.plan_week,
             user.plan_week_start,
             steps,
@@ -79,7 +80,7 @@ async def _send_chart(update: Update, context: CoachContext, weeks: Sequence[Wee
         return
     try:
         await context.bot.send_photo(
-            chat.id, png, caption=msgs.chart_caption(), filename="progress.png"
+            chat.id, png, caption=msgs.chart_caption(), filename=msgs.CHART_FILENAME
         )
     except TelegramError as exc:
         log.warning("Progress chart not sent: %s", type(exc).__name__)

@@ -15,7 +15,6 @@ from telegram import (
 
 from bot.coach.types import WeekTarget
 from bot.coach.units import format_distance, format_duration, format_range
-from bot.commands import COMMANDS
 
 Keyboard = InlineKeyboardMarkup
 AnyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -33,48 +32,11 @@ def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     )
 
 
-def help_text() -> str:
-    lines = ["<b>What I can do</b>", ""]
-    for c in COMMANDS:
-        lines.append(f"/{c.name}: {e(c.summary)}\n    e.g. <code>{e(c.example)}</code>")
-    lines += [
-        "",
-        "You can also just tell me about a session, like "
-        "<i>did 4 min backwards, felt great</i>, and I'll offer to log it.",
-    ]
-    return "\n".join(lines)
-
-
 def welcome_back(first_name: str) -> str:
     name = e(first_name) if first_name else "there"
     return (
         f"Welcome back, {name}! Your plan and sessions are just as you left them.\n"
         "Log a session with /log, see this week with /plan, or /help for everything."
-    )
-
-
-def unknown_command(command: str) -> str:
-    return f"I don't know {e(command[:64])}. Try /help for the list of commands."
-
-
-def group_pointer() -> str:
-    return (
-        "I coach one person at a time, so I only work in a private chat. "
-        "Tap my name and send me /start there."
-    )
-
-
-def edited_message() -> str:
-    return (
-        "I saw you edited a message. Edits don't change anything I stored: "
-        "use /undo and log again, or /history to check."
-    )
-
-
-def apology() -> str:
-    return (
-        "Sorry, something went wrong on my side with that one. "
-        "Check /history to see what I have, and try again in a moment."
     )
 
 
@@ -100,14 +62,6 @@ def not_understood() -> str:
 
 def stale_button() -> str:
     return "That button no longer works. Try the command again."
-
-
-def cancelled(something: bool) -> str:
-    return (
-        "Okay, stopped there. Nothing was saved from that step."
-        if something
-        else ("There was nothing to cancel. /help shows what I can do.")
-    )
 
 
 # --- sessions ----------------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, time
 
-from bot.actions import cb
+from bot import actions
 from bot.coach.guide import COUNT_IN_S, MAX_WORKOUT_S, SET_BREAK_S, Guide
 from bot.coach.sessions import Block, Mode, Part
 from bot.coach.types import WeekTarget
@@ -16,8 +15,12 @@ GUIDE_BUTTON = "▶️ Audio guide"
 ANYWAY = "any"  # the button argument for "play this week's session on a rest day"
 
 
+GUIDE_FILENAME = "audio-guide.ogg"
+CALENDAR_FILENAME = "backward-running-plan.ics"
+
+
 def guide_button() -> tuple[str, str]:
-    return GUIDE_BUTTON, cb("ag")
+    return GUIDE_BUTTON, actions.Guide().data()
 
 
 def guide_keyboard() -> Keyboard:
@@ -122,7 +125,7 @@ def rest_day(target: WeekTarget) -> str:
 
 
 def rest_day_keyboard() -> Keyboard:
-    return keyboard([[("▶️ Play this week's session", cb("ag", ANYWAY))]])
+    return keyboard([[("▶️ Play this week's session", actions.Guide(ANYWAY).data())]])
 
 
 def stop_today() -> str:
@@ -210,7 +213,3 @@ def calendar_empty(paused: bool) -> str:
         "There are no plan days left to add: the plan ends with this week. "
         "Keep the last week's routine going, well done!"
     )
-
-
-def plan_days_text(days: Sequence[date]) -> str:
-    return ", ".join(day_label(d) for d in days)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.actions import cb
+from bot.actions import FinishChoice, NewTrack, PainBetter, PainStill
+from bot.coach.plan import AfterPlan
 from bot.coach.types import Reason, WeekTarget
+from bot.content import TrackPlan
 from bot.render import Keyboard, e, keyboard
 from bot.render.coaching import reason as reason_text
 from bot.render.coaching import session_target, week_line, your_parts
+from bot.render.guide import guide_keyboard
 
 
 def _today_line(today: WeekTarget | None, pain_parts: Sequence[str] | None) -> str:
@@ -56,14 +59,10 @@ def plan(
     return "\n".join(lines)
 
 
-def finish_choice() -> str:
-    return "🎉 You've finished the 8-week plan. What next?"
-
-
-FINISH_LABELS: dict[str, str] = {
-    "repeat": "🔁 Repeat the last phase",
-    "keep": "🧘 Maintenance week",
-    "track": "🔀 Another plan",
+FINISH_LABELS: dict[AfterPlan, str] = {
+    AfterPlan.REPEAT: "🔁 Repeat the last phase",
+    AfterPlan.KEEP: "🧘 Maintenance week",
+    AfterPlan.TRACK: "🔀 Another plan",
 }
 
 
@@ -71,12 +70,13 @@ def choose_track() -> str:
     return "Which plan next? You start it at week 1."
 
 
-def finish_done(code: str, week: int, track_title: str) -> str:
-    if code == "repeat":
+def finish_done(code: AfterPlan, week: int, track_title: str) -> str:
+    """After the choice: "track" once the new track is picked."""
+    if code is AfterPlan.REPEAT:
         return (
             f"🔁 Back to week {week} ({e(track_title)}): the last phase once more. /plan shows it."
         )
-    if code == "keep":
+    if code is AfterPlan.KEEP:
         return (
             f"🧘 Week {week} stays your routine: same sessions each week to keep the skill. "
             "/plan shows it."
@@ -103,7 +103,7 @@ def pain_still() -> str:
 
 
 def pain_row() -> list[tuple[str, str]]:
-    return [("🙂 It's better", cb("pb")), ("😣 Still hurts", cb("ps"))]
+    return [("🙂 It's better", PainBetter().data()), ("😣 Still hurts", PainStill().data())]
 
 
 def pain_buttons() -> Keyboard:
@@ -111,4 +111,16 @@ def pain_buttons() -> Keyboard:
 
 
 def finish_buttons() -> Keyboard:
-    return keyboard([[(label, cb("pf", code))] for code, label in FINISH_LABELS.items()])
+    return keyboard([[(label, FinishChoice(code).data())] for code, label in FINISH_LABELS.items()])
+
+
+def track_buttons(tracks: Sequence[TrackPlan]) -> Keyboard:
+    """One button per track to switch to."""
+    return keyboard([[(t.button, NewTrack(t.id).data())] for t in tracks])
+
+
+def plan_keyboard(pain_open: bool, finished: bool) -> Keyboard:
+    """Under /plan: pain first (rest until better), then the end of the plan, else the guide."""
+    if pain_open:
+        return pain_buttons()
+    return finish_buttons() if finished else guide_keyboard()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.actions import cb
+from bot.actions import DeleteNo, DeleteYes
 from bot.render import Keyboard, e, keyboard
 
 # What each database table holds and why, in the words /privacy uses. Keyed by table name so
@@ -105,7 +105,12 @@ def delete_confirm(sessions: int) -> str:
 
 def delete_buttons(token: str) -> Keyboard:
     return keyboard(
-        [[("🗑 Yes, delete everything", cb("dy", token)), ("Keep my data", cb("dn", token))]]
+        [
+            [
+                ("🗑 Yes, delete everything", DeleteYes(token).data()),
+                ("Keep my data", DeleteNo(token).data()),
+            ]
+        ]
     )
 
 

@@ -8,6 +8,8 @@ from bot.coach.types import WeekStat, WeekTarget
 from bot.render import day_label, distance, duration, e
 from bot.render.coaching import week_line
 
+CHART_FILENAME = "progress.png"
+
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.actions import cb
+from bot import actions
 from bot.content import Tip
 from bot.render import Keyboard, e, keyboard
 
@@ -35,12 +35,12 @@ def all_topics(listing_html: str) -> str:
 
 def tip_buttons(tips: Sequence[Tip], *, all_topics: bool = False) -> Keyboard:
     """One tip per row, titles in full; optionally a last row that lists every topic."""
-    rows = [[(tip.title, cb("tp", tip.id))] for tip in tips]
+    rows = [[(tip.title, actions.Tip(tip.id).data())] for tip in tips]
     if all_topics:
-        rows.append([("📚 All topics", cb("tp", ALL_TOPICS))])
+        rows.append([("📚 All topics", actions.Tip(ALL_TOPICS).data())])
     return keyboard(rows)
 
 
 def related_buttons(tips: Sequence[Tip]) -> Keyboard:
     """After the stop signs: the tips on the body part that hurts."""
-    return keyboard([[(f"More: {tip.title}", cb("tp", tip.id))] for tip in tips])
+    return keyboard([[(f"More: {tip.title}", actions.Tip(tip.id).data())] for tip in tips])

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot.app import build_application
 from bot.config import Settings
 from bot.content import load_content
 from bot.context import Services
 from bot.db.session import Database
 from bot.intake.inbox import Intake
 from bot.intake.polling import Poller
+from bot.startup import running
 from tests.fakes import FakeBotAPI
 from tests.fakes.botapi import SentMessage
 
@@ -32,6 +33,7 @@ class Harness:
     deps: Services
     intake: Intake
     poller: Poller
+    stack: AsyncExitStack
     seen: set[int] = field(default_factory=set)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -105,19 +107,15 @@ async def start_harness(server: FakeBotAPI, db: Database, **settings: Any) -> Ha
         bot_token=server.token,
         database_url=db.url,
         telegram_base_url=server.base_url,
-        telegram_base_file_url=server.base_file_url,
         **settings,
     )
     deps = Services(settings=config, db=db, content=load_content())
-    app = build_application(deps, server.token)
+    stack = AsyncExitStack()  # the test's db fixture disposes the engine, running() does not
+    app = await stack.enter_async_context(running(deps, server.token))
     intake = Intake(app, db, grace_s=config.db_grace_s)
     poller = Poller(intake, timeout=1)
-    harness = Harness(server=server, app=app, db=db, deps=deps, intake=intake, poller=poller)
+    harness = Harness(server, app, db, deps, intake, poller, stack)
     app.add_handler(TypeHandler(Update, harness._observe), group=-100)
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    await app.start()
     await intake.start()
     poller.start()
     return harness
@@ -126,5 +124,4 @@ async def start_harness(server: FakeBotAPI, db: Database, **settings: Any) -> Ha
 async def stop_harness(h: Harness) -> None:
     await h.poller.stop()
     await h.intake.stop()
-    await h.app.stop()
-    await h.app.shutdown()  # the test's db fixture disposes the engine
+    await h.stack.aclose()

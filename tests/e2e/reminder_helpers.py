@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from sqlalchemy import insert
+from telegram import Bot
 from telegram.ext import ExtBot
 
 from bot import dispatcher
 from bot.content import Content
 from bot.db.models import Delivery, User
 from bot.db.session import Database
-from bot.dispatcher import dispatch_once
 from tests.e2e.harness import Harness
 from tests.fakes.botapi import SentMessage
 
@@ -27,6 +27,16 @@ UID = 1001
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, sec: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, sec, tzinfo=UTC)
+
+
+async def dispatch_once(
+    bot: Bot, db: Database, content: Content, now: datetime | None = None
+) -> list[str]:
+    """One dispatcher pass for what is due at `now`; returns each delivery's outcome."""
+    rate = getattr(getattr(bot, "rate_limiter", None), "rate", 30.0)
+    return await dispatcher.Dispatcher(bot, db, content, rate=rate).run_once(
+        now or datetime.now(UTC)
+    )
 
 
 def stop_dispatcher(h: Harness) -> None:

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from bot.commands import COMMANDS
 from bot.db.models import User
 from tests.e2e.harness import Harness
+from tests.support import raw_session
 
 
 async def count_users(bot: Harness) -> int:
-    async with bot.db.raw_session() as s:
+    async with raw_session(bot.db) as s:
         return int(await s.scalar(select(func.count()).select_from(User)) or 0)
 
 
@@ -77,7 +78,7 @@ async def test_a_crash_apologises_and_logs_the_update_without_the_token(
     def broken() -> str:
         raise RuntimeError("render exploded")
 
-    monkeypatch.setattr("bot.render.help_text", broken)
+    monkeypatch.setattr("bot.render.basics.help_text", broken)
     caplog.set_level(logging.DEBUG)
     update = bot.server.send_text("/help")
     await bot.settle()

@@ -22,7 +22,7 @@ from bot import dispatcher
 from bot.content import load_content
 from bot.db.models import Delivery
 from bot.db.session import Database
-from bot.dispatcher import MAX_ATTEMPTS, dispatch_once
+from bot.dispatcher import MAX_ATTEMPTS
 from bot.ratelimit import PER_CHAT_BURST, CoachRateLimiter
 from tests.e2e.harness import Harness, start_harness, stop_harness
 from tests.e2e.reminder_helpers import (
@@ -30,6 +30,7 @@ from tests.e2e.reminder_helpers import (
     count_dispatcher_runs,
     deliveries,
     dispatch_at,
+    dispatch_once,
     load,
     local,
     reminders_in,
@@ -37,6 +38,7 @@ from tests.e2e.reminder_helpers import (
     utc,
 )
 from tests.fakes import FakeBotAPI
+from tests.support import raw_session
 
 
 # --- due, late, skipped ----------------------------------------------------------------------
@@ -504,7 +506,7 @@ async def test_two_dispatchers_on_one_postgresql_database_deliver_each_reminder_
     assert sorted(results[0] + results[1]) == ["sent"] * len(users)
     for uid in users:
         assert len(reminders_in(coach, uid)) == 1, uid
-    async with db.raw_session() as s:
+    async with raw_session(db) as s:
         rows = (await s.scalars(select(Delivery))).all()
     assert sorted(r.user_id for r in rows) == users
 

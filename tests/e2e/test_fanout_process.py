@@ -20,6 +20,7 @@ from bot.db.session import Database
 from tests.e2e.reminder_helpers import insert_due_users
 from tests.fakes import FakeBotAPI
 from tests.fakes.remote import RemoteFake
+from tests.support import raw_session
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -78,7 +79,7 @@ def received(server: FakeBotAPI, ids: list[int]) -> Counter[int]:
 
 
 async def statuses(db: Database) -> Counter[str]:
-    async with db.raw_session() as s:
+    async with raw_session(db) as s:
         return Counter((await s.scalars(select(Delivery.status))).all())
 
 
@@ -87,7 +88,7 @@ async def settled(db: Database, server: FakeBotAPI, ids: list[int], within: floa
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         counts = await statuses(db)
-        async with db.raw_session() as s:
+        async with raw_session(db) as s:
             due = (
                 await s.scalars(select(User.id).where(User.next_reminder_at <= datetime.now(UTC)))
             ).all()

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from bot.db.models import Workout
 from tests.e2e.harness import Harness, button_data
 from tests.e2e.test_log import conversation, log, set_user, workouts
+from tests.support import raw_session
 
 
 async def count_workouts(bot: Harness) -> int:
-    async with bot.db.raw_session() as s:
+    async with raw_session(bot.db) as s:
         return int(await s.scalar(select(func.count()).select_from(Workout)) or 0)
 
 

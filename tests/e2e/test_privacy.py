@@ -17,6 +17,7 @@ from bot.render.sessions import notes_text
 from bot.service import workout_notes
 from tests.e2e.harness import Harness, button_data
 from tests.fakes.botapi import SentMessage
+from tests.support import count_rows_about, raw_session, record_delivery
 
 ME, OTHER = 1001, 2002
 
@@ -25,7 +26,7 @@ async def rows_about(bot: Harness, user_id: int) -> dict[str, int]:
     """Rows per table that concern the user, found from the schema (not from the repo's list),
     so a table added later is covered too."""
     counts: dict[str, int] = {}
-    async with bot.db.raw_session() as s:
+    async with raw_session(bot.db) as s:
         for table in Base.metadata.sorted_tables:
             if "user_id" in table.c:
                 where = table.c.user_id == user_id
@@ -50,7 +51,7 @@ async def seed_everything(bot: Harness, user_id: int = ME) -> None:
     await bot.say("/log 400m in 2:30 hard", user_id=user_id)
     await bot.say("/log", user_id=user_id)  # leaves the guided step open
     async with bot.db.uow() as repo:
-        await repo.record_delivery(user_id, date(2026, 1, 5), "reminder")
+        await record_delivery(repo, user_id, date(2026, 1, 5), "reminder")
         await repo.record_plan_change(
             PlanChange(
                 user_id=user_id,
@@ -150,7 +151,7 @@ async def test_confirming_deletes_every_row_about_the_user_and_only_theirs(bot: 
     assert await rows_about(bot, ME) == dict.fromkeys(before, 0)
     assert await rows_about(bot, OTHER) == others
     async with bot.db.uow() as repo:
-        assert await repo.count_rows_about(ME) == 0
+        assert await count_rows_about(repo, ME) == 0
 
 
 async def test_a_later_start_begins_fresh(bot: Harness) -> None:
@@ -230,7 +231,7 @@ async def test_a_forged_token_deletes_nothing(bot: Harness) -> None:
 async def test_deleteme_from_a_stranger_stores_nothing(bot: Harness) -> None:
     [reply] = await bot.say("/deleteme")
     assert "nothing stored about you" in reply.text
-    async with bot.db.raw_session() as s:
+    async with raw_session(bot.db) as s:
         assert await s.get(User, ME) is None
 
 

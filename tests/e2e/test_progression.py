@@ -26,6 +26,7 @@ from tests.e2e.reminder_helpers import (
     signup,
     utc,
 )
+from tests.support import plan_changes
 
 MONDAY = date(2026, 6, 1)  # the week being reviewed: Mon 1 .. Sun 7 June 2026
 NEXT_MONDAY = MONDAY + timedelta(weeks=1)
@@ -67,7 +68,7 @@ async def catch_up(db: Database, content: Content, today: date) -> tuple[User, l
     async with db.uow() as repo:
         user = await repo.get_user(UID)
         assert user is not None
-        return user, list(await repo.plan_changes(UID))
+        return user, list(await plan_changes(repo, UID))
 
 
 MON, WED, FRI = MONDAY, MONDAY + timedelta(days=2), MONDAY + timedelta(days=4)
@@ -243,7 +244,7 @@ async def test_the_weekly_summary_and_plan_show_the_progression_and_its_reason(
     assert await dispatch_at(coach, clock, utc(2026, 6, 15, 7, 30, 5)) == ["sent"]
     assert "Week 2" in reminders_in(coach)[-1].text
     async with coach.db.uow() as repo:
-        [change] = await repo.plan_changes(UID)
+        [change] = await plan_changes(repo, UID)
     code = "advance done=3 target=3 week=2"
     assert (change.decision, change.to_week, change.reason) == ("advance", 2, code)
     [plan] = await coach.say("/plan")
@@ -268,7 +269,7 @@ async def test_pain_holds_the_week_in_the_summary_and_in_plan(
     # the pain is still open: /plan offers rest, not the workout, with a way to say it's better
     assert "rest your knee" in plan.text and "🙂 It's better" in plan.button_texts()
     async with coach.db.uow() as repo:
-        [change] = await repo.plan_changes(UID)
+        [change] = await plan_changes(repo, UID)
     assert (change.decision, change.from_week, change.to_week) == ("hold", 1, 1)
 
 

@@ -24,12 +24,13 @@ from tests.e2e.reminder_helpers import (
     utc,
 )
 from tests.fakes import FakeBotAPI
+from tests.support import raw_session
 
 # The clock starts on Wednesday 10 June 2026, 06:00 UTC (see test_dispatch.CLOCK).
 
 
 async def workouts(db: Database, uid: int = UID) -> list[Workout]:
-    async with db.raw_session() as s:
+    async with raw_session(db) as s:
         return list((await s.scalars(select(Workout).where(Workout.user_id == uid))).all())
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.coach import load
-from bot.coach.feedback import DayContext, Feedback, TipRef, celebrates, coach_feedback
+from bot.coach.feedback import DayContext, Feedback, TipRef, coach_feedback
 from bot.coach.plan import PLAN_WEEKS, decide_progression, review_week
 from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import Feeling, LogDraft, SessionFact, WeekTarget
@@ -24,6 +24,11 @@ CONTENT = load_content()
 TRACKS = CONTENT.tracks
 BACK, FWD = Direction.BACKWARD, Direction.FORWARD
 TIP = TipRef("posture", "Posture", "Stay tall.")
+
+
+def celebrates(fb: Feedback) -> bool:
+    """Whether the reply praises (used to keep praise and warnings apart)."""
+    return fb.milestone is not None or fb.primary == "on"
 
 
 def week(track: str, n: int) -> WeekTarget:

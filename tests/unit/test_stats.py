@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.coach.stats import Totals, totals, weekly_stats, weekly_streak
+from bot.coach.stats import Totals, met_week, totals, weekly_stats
 from bot.coach.types import SessionFact, WeekStat, WeekTarget
 
 T3 = WeekTarget(1, "Familiarization", 3, 60, 120, "1–2 min backward", "get used to it")
+
+
+def weekly_streak(stats: Sequence[WeekStat]) -> int:
+    """Consecutive completed weeks, counting back from the last one.
+
+    The last element is the current, unfinished week: it counts when its target is already
+    met and is otherwise skipped (it has not failed yet). Earlier weeks: a paused week or a
+    week without a target neither breaks nor adds; a week below target ends the streak.
+    """
+    streak = 0
+    for i, stat in enumerate(reversed(stats)):
+        if stat.paused or stat.target_sessions <= 0:
+            continue
+        if met_week(stat):
+            streak += 1
+        elif i > 0:
+            break
+    return streak
 
 
 def fact(d: date, s: int | None = 60, *, pain: bool = False, m: float | None = None) -> SessionFact:

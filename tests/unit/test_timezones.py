@@ -11,9 +11,14 @@ from bot.coach.timezones import (
     ZoneFound,
     ZoneUnknown,
     resolve_zone,
-    suggest_zones,
+    suggest_options,
     zone_from_offset_minutes,
 )
+
+
+def suggest_zones(text: str, limit: int = 5) -> tuple[str, ...]:
+    """Up to ``limit`` IANA names that look like ``text``, best first."""
+    return tuple(o.zone for o in suggest_options(text, limit))
 
 
 @pytest.mark.parametrize(
