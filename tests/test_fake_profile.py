@@ -12,7 +12,7 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from tests.fakes import FakeBotAPI
-from tests.fakes.botapi import MAX_DESCRIPTION, MAX_SHORT_DESC
+from tests.fakes.profile import MAX_DESCRIPTION, MAX_SHORT_DESC
 
 API = next(
     (

@@ -16,7 +16,7 @@ from bot.db.models import Base, PlanChange, User, Workout
 from bot.render.privacy import STORED
 from bot.render.sessions import notes_text
 from tests.e2e.harness import Harness, button_data
-from tests.fakes.botapi import SentMessage
+from tests.fakes import SentMessage
 
 ME, OTHER = 1001, 2002
 
