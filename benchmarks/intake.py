@@ -27,12 +27,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes import FakeBotAPI  # noqa: E402
+from tests.fakes import FakeBotAPI, SentMessage  # noqa: E402
 
 PG_ADMIN = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 Report = Callable[[str, str], None]
@@ -104,14 +103,13 @@ class CountingFake(FakeBotAPI):
         self.replies: dict[int, int] = {}
         self.waiting: dict[int, tuple[int, asyncio.Future[None]]] = {}
 
-    def _store_bot_message(self, chat: Any, *args: Any, **kwargs: Any) -> Any:
-        message = super()._store_bot_message(chat, *args, **kwargs)
-        chat_id = int(chat["id"])
+    def add_bot_message(self, message: SentMessage) -> None:
+        super().add_bot_message(message)
+        chat_id = message.chat_id
         self.replies[chat_id] = self.replies.get(chat_id, 0) + 1
         waiter = self.waiting.get(chat_id)
         if waiter is not None and self.replies[chat_id] >= waiter[0] and not waiter[1].done():
             waiter[1].set_result(None)
-        return message
 
     async def reply_count(self, chat_id: int, count: int, timeout: float) -> None:  # noqa: ASYNC109
         if self.replies.get(chat_id, 0) >= count:

@@ -3,25 +3,18 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest
 
 from tests.fakes import FakeBotAPI
-from tests.fakes.botapi import MAX_DESCRIPTION, MAX_SHORT_DESC
+from tests.fakes.profile import MAX_DESCRIPTION, MAX_SHORT_DESC
+from tests.fakes.validation import SPEC_FILE
 
-API = next(
-    (
-        up / "shared" / "botapi" / "api.json"
-        for up in Path(__file__).resolve().parents
-        if (up / "shared" / "botapi" / "api.json").exists()
-    ),
-    Path("shared/botapi/api.json"),
-)
 METHODS = ("setMyDescription", "getMyDescription", "setMyShortDescription", "getMyShortDescription")
 
 
@@ -38,9 +31,7 @@ async def bot(server: FakeBotAPI) -> AsyncIterator[Bot]:
 
 
 def test_the_methods_and_limits_match_the_published_api() -> None:
-    if not API.exists():
-        pytest.skip("shared/botapi/api.json is not beside the repository")
-    api = json.loads(API.read_text())
+    api = json.loads(gzip.decompress(SPEC_FILE.read_bytes()))
     for name in METHODS:
         method = api["methods"][name]
         fields = {f["name"] for f in method.get("fields", [])}

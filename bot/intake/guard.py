@@ -4,6 +4,10 @@ Before a request leaves, the update being handled commits its open work and is m
 (bot/handling.py), then the real limiter (if any) paces the request. While the request is
 paced and in flight the update gives back its work slot, so other chats use it. Wrapping the limiter
 rather than the HTTP layer means nothing waits for a send budget while holding the database.
+
+It also drops the one parameter PTB adds that the Bot API does not have: with a default
+parse_mode, PTB sends ``parse_mode`` to editMessageReplyMarkup too (Telegram ignores it; the
+test double, which checks every request against the published spec, refuses it).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from telegram._utils.types import JSONDict
 from telegram.ext import BaseRateLimiter
 
 from bot.handling import before_telegram, resume_work, waiting_on_telegram
+
+_NO_PARSE_MODE = frozenset({"editMessageReplyMarkup"})
 
 
 class CommitFirst(BaseRateLimiter[Any]):
@@ -38,6 +44,8 @@ class CommitFirst(BaseRateLimiter[Any]):
         data: dict[str, Any],
         rate_limit_args: Any | None,
     ) -> bool | JSONDict | list[JSONDict]:
+        if endpoint in _NO_PARSE_MODE:
+            data.pop("parse_mode", None)  # the same dict PTB posts (args holds it too)
         await before_telegram()
         paused = await waiting_on_telegram()
         try:

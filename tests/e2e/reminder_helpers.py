@@ -19,7 +19,7 @@ from bot.content import Content
 from bot.db.models import Delivery, User
 from bot.db.session import Database
 from tests.e2e.harness import Harness
-from tests.fakes.botapi import SentMessage
+from tests.fakes import SentMessage
 
 CLOCK = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # a Wednesday morning
 UID = 1001

@@ -25,7 +25,7 @@ from bot.render.guide import seconds as seconds_text
 from tests.audio import decode, listen
 from tests.e2e.harness import Harness
 from tests.e2e.reminder_helpers import CLOCK, UID, dispatch_at, load, signup, utc
-from tests.fakes.botapi import SentMessage
+from tests.fakes import SentMessage
 
 C = COUNT_IN_S
 

@@ -59,7 +59,7 @@ async def test_an_update_left_from_a_crash_is_handled_once_on_start(
     """A process died after storing an update (and confirming it to Telegram): the next
     start handles it, exactly once."""
     update = server.send_text("/log 4 min felt fine", user_id=4001)
-    server._queue.clear()  # Telegram forgot it: it was confirmed before the crash
+    server.queue.clear()  # Telegram forgot it: it was confirmed before the crash
     async with db.uow() as repo:
         await repo.store_updates(
             [(update["update_id"], 4001, update)], "dead-owner", datetime.now(UTC)

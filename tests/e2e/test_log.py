@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.db.models import Workout
 from bot.render import day_label
 from tests.e2e.harness import Harness
-from tests.fakes.botapi import SentMessage
+from tests.fakes import SentMessage
 
 USER = 1001
 ALL_DAYS = "mon,tue,wed,thu,fri,sat,sun"

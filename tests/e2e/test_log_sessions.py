@@ -13,7 +13,7 @@ from datetime import timedelta
 from bot.render import day_label
 from tests.e2e.harness import Harness, button_data
 from tests.e2e.test_log import ALL_DAYS, conversation, log, set_user, today, workouts
-from tests.fakes.botapi import SentMessage
+from tests.fakes import SentMessage
 
 
 def blocks(*parts: tuple[str, str, float | None, float | None], rounds: int = 1) -> dict:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.db.models import User
 from tests.e2e.harness import Harness
-from tests.fakes.botapi import SentMessage
+from tests.fakes import SentMessage
 
 
 async def user_row(bot: Harness, user_id: int = 1001) -> User:

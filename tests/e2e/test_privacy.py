@@ -16,7 +16,7 @@ from bot.render.privacy import STORED
 from bot.render.sessions import notes_text
 from bot.service import workout_notes
 from tests.e2e.harness import Harness, button_data
-from tests.fakes.botapi import SentMessage
+from tests.fakes import SentMessage
 from tests.support import count_rows_about, raw_session, record_delivery
 
 ME, OTHER = 1001, 2002

@@ -1,5 +1,6 @@
-"""Test doubles for end-to-end tests."""
+"""Test doubles for end-to-end tests: a fake Telegram Bot API (see botapi.py)."""
 
-from .botapi import FakeBotAPI, Request, SentMessage
+from .botapi import FakeBotAPI
+from .records import Request, SentMessage
 
 __all__ = ["FakeBotAPI", "Request", "SentMessage"]

@@ -5,11 +5,10 @@ set, the same attribute rules and the same error descriptions. Unlike the real s
 about a raw ``&`` that does not start one of the supported entities (the Bot API documentation
 requires escaping it; the real server silently keeps it).
 
-``parse_markdown_v2`` and ``parse_markdown`` are simplified: they check escaping and pairing of
-the markers and produce the plain text, which is enough to measure lengths and catch the usual
-"Character '.' is reserved" mistakes.
+The bot sends HTML only (its PTB Defaults set that parse mode), so the Markdown modes are
+refused as unsupported rather than half-parsed.
 
-Every parser returns ``(plain_text, entities)`` where entity offsets and lengths are counted in
+The parser returns ``(plain_text, entities)`` where entity offsets and lengths are counted in
 UTF-16 code units, like Telegram's.
 """
 
@@ -17,8 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-ENTITY_ERROR_PREFIX = "Bad Request: can't parse entities: "
 
 SUPPORTED_TAGS = frozenset(
     {
@@ -62,7 +59,6 @@ _TAG_ENTITY = {
 
 _SPACES = frozenset(" \t\r\n\v\0")
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-MARKDOWN_V2_RESERVED = frozenset("_*[]()~`>#+-=|{}.!")
 # Telegram trims these from both ends of a message text or caption.
 TRIMMED = " \t\r\n\v\f"
 
@@ -345,188 +341,6 @@ _MDV2_NAMES = {
 }
 
 
-def parse_markdown_v2(text: str) -> tuple[str, list[Entity]]:
-    """A simplified MarkdownV2 parser with Telegram's error descriptions."""
-    n = len(text)
-    boff = _byte_offsets(text)
-    out: list[str] = []
-    u16 = 0
-    stack: list[tuple[str, int, int, int]] = []  # marker, utf16 offset, byte offset, len(out)
-    entities: list[Entity] = []
-
-    def emit(s: str) -> None:
-        nonlocal u16
-        out.append(s)
-        u16 += utf16_len(s)
-
-    i = 0
-    while i < n:
-        c = text[i]
-        if c == "\\" and i + 1 < n and ord(text[i + 1]) <= 126:
-            emit(text[i + 1])
-            i += 2
-            continue
-        if c not in MARKDOWN_V2_RESERVED:
-            emit(c)
-            i += 1
-            continue
-        if c == "`":
-            begin = i
-            fence = text.startswith("```", i)
-            i += 3 if fence else 1
-            language = ""
-            if fence:
-                newline = text.find("\n", i)
-                first_line = text[i:newline] if newline != -1 else ""
-                if newline != -1 and first_line and " " not in first_line:
-                    language = first_line
-                    i = newline + 1
-            start = u16
-            closed = False
-            while i < n:
-                if text[i] == "\\" and i + 1 < n:
-                    emit(text[i + 1])
-                    i += 2
-                    continue
-                if fence and text.startswith("```", i):
-                    i += 3
-                    closed = True
-                    break
-                if not fence and text[i] == "`":
-                    i += 1
-                    closed = True
-                    break
-                emit(text[i])
-                i += 1
-            if not closed:
-                name = "Pre" if fence else "Code"
-                raise EntityParseError(
-                    f"Can't find end of {name} entity at byte offset {boff[begin]}"
-                )
-            if u16 > start:
-                entity: Entity = {
-                    "type": "pre" if fence else "code",
-                    "offset": start,
-                    "length": u16 - start,
-                }
-                if language:
-                    entity["language"] = language
-                entities.append(entity)
-            continue
-        if c == ">" and (i == 0 or text[i - 1] == "\n"):
-            i += 1  # a blockquote line
-            continue
-        if c == "]" and stack and stack[-1][0] == "[":
-            _, start, _, out_index = stack.pop()
-            i += 1
-            url = "".join(out[out_index:])
-            if i < n and text[i] == "(":
-                i += 1
-                url_chars: list[str] = []
-                while i < n and text[i] != ")":
-                    if text[i] == "\\" and i + 1 < n:
-                        i += 1
-                    url_chars.append(text[i])
-                    i += 1
-                if i >= n:
-                    raise EntityParseError(
-                        f"Can't find end of a url at byte offset {boff[i - 1] if i else 0}"
-                    )
-                i += 1
-                url = "".join(url_chars)
-            if u16 > start:
-                entities.append(
-                    {"type": "text_link", "offset": start, "length": u16 - start, "url": url}
-                )
-            continue
-        marker = c
-        if c == "_" and text.startswith("__", i):
-            marker = "__"
-        elif c == "|":
-            if not text.startswith("||", i):
-                raise EntityParseError(
-                    f"Character '{c}' is reserved and must be escaped with the preceding '\\'"
-                )
-            marker = "||"
-        elif c not in "*_~[":
-            raise EntityParseError(
-                f"Character '{c}' is reserved and must be escaped with the preceding '\\'"
-            )
-        open_index = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == marker), None)
-        if open_index is not None and marker != "[":
-            _, start, _, _ = stack.pop(open_index)
-            if u16 > start:
-                entities.append(
-                    {"type": _MDV2_TYPES[marker], "offset": start, "length": u16 - start}
-                )
-        else:
-            stack.append((marker, u16, boff[i], len(out)))
-        i += len(marker)
-    if stack:
-        marker, _, byte, _ = stack[-1]
-        raise EntityParseError(
-            f"Can't find end of {_MDV2_NAMES[marker]} entity at byte offset {byte}"
-        )
-    return "".join(out), sort_entities(entities)
-
-
-def parse_markdown(text: str) -> tuple[str, list[Entity]]:
-    """Legacy Markdown: *bold*, _italic_, `code`, ```pre```, [text](url); no nesting."""
-    n = len(text)
-    boff = _byte_offsets(text)
-    out: list[str] = []
-    u16 = 0
-    entities: list[Entity] = []
-    i = 0
-    while i < n:
-        c = text[i]
-        if c == "\\" and i + 1 < n and text[i + 1] in "_*`[":
-            out.append(text[i + 1])
-            u16 += 1
-            i += 2
-            continue
-        if c not in "_*`[":
-            out.append(c)
-            u16 += utf16_len(c)
-            i += 1
-            continue
-        begin = i
-        end_marker = {"_": "_", "*": "*", "`": "`", "[": "]"}[c]
-        if text.startswith("```", i):
-            end_marker = "```"
-        i += len(end_marker)
-        end = text.find(end_marker, i)
-        if end == -1:
-            raise EntityParseError(
-                f"Can't find end of the entity starting at byte offset {boff[begin]}"
-            )
-        inner = text[i:end]
-        i = end + len(end_marker)
-        entity: Entity = {
-            "type": {"_": "italic", "*": "bold", "`": "code", "[": "text_link"}[c],
-            "offset": u16,
-            "length": utf16_len(inner),
-        }
-        if end_marker == "```":
-            entity["type"] = "pre"
-        if c == "[":
-            if i < n and text[i] == "(":
-                close = text.find(")", i)
-                if close == -1:
-                    raise EntityParseError(
-                        f"Can't find end of the entity starting at byte offset {boff[begin]}"
-                    )
-                entity["url"] = text[i + 1 : close]
-                i = close + 1
-            else:
-                entity["url"] = inner
-        out.append(inner)
-        u16 += utf16_len(inner)
-        if entity["length"]:
-            entities.append(entity)
-    return "".join(out), sort_entities(entities)
-
-
 def parse_text(text: str, parse_mode: str | None) -> tuple[str, list[Entity]]:
     """Dispatch on ``parse_mode`` (case-insensitive, like Telegram). ValueError if unsupported."""
     mode = (parse_mode or "").lower()
@@ -534,10 +348,6 @@ def parse_text(text: str, parse_mode: str | None) -> tuple[str, list[Entity]]:
         return text, []
     if mode == "html":
         return parse_html(text)
-    if mode == "markdownv2":
-        return parse_markdown_v2(text)
-    if mode == "markdown":
-        return parse_markdown(text)
     raise ValueError("Bad Request: unsupported parse_mode")
 
 
