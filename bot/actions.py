@@ -315,29 +315,3 @@ class DeleteYes(Payload, action=Action.DELETE_YES):
 
 class DeleteNo(Payload, action=Action.DELETE_NO):
     token: str
-
-
-# --- the old helpers, until every handler takes a payload ------------------------------------
-@dataclass(frozen=True)
-class Press:
-    action: str
-    args: tuple[str, ...]
-
-    def int_arg(self, i: int) -> int | None:
-        """Argument i as a positive int, or None when absent or not a number."""
-        if i >= len(self.args) or not self.args[i].isdigit() or len(self.args[i]) > 12:
-            return None
-        return int(self.args[i])
-
-
-def cb(action: str, *args: object) -> str:
-    return encode(Action(action), *args)
-
-
-def parse_press(data: str | None) -> Press | None:
-    if not data or len(data.encode()) > MAX_BYTES:
-        return None
-    parts = data.split(":")
-    if len(parts) < 2 or parts[0] != VERSION or not parts[1].isalpha():
-        return None
-    return Press(parts[1], tuple(parts[2:]))

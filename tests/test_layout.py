@@ -122,3 +122,11 @@ def test_no_module_name_is_used_twice_across_bot_and_handlers() -> None:
     top = {p.stem for p in BOT.glob("*.py")} | {p.name for p in BOT.iterdir() if p.is_dir()}
     handlers = {p.stem for p in (BOT / "handlers").glob("*.py")} - {"__init__"}
     assert top & handlers == set()
+
+
+def test_every_button_action_reaches_one_handler() -> None:
+    from bot.app import register_buttons
+    from bot.handlers.buttons import ROUTES
+
+    register_buttons()
+    assert set(ROUTES) == {bot.actions._SHAPES[a] for a in bot.actions.Action}

@@ -9,15 +9,13 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot import render
-from bot.actions import Payload, Press, parse, parse_press
+from bot.actions import Payload, parse
 from bot.context import CoachContext
 
 P = TypeVar("P", bound=Payload)
 Route = Callable[[Update, CoachContext, Any], Awaitable[None]]
-ButtonHandler = Callable[[Update, CoachContext, Press], Awaitable[None]]
 
 ROUTES: dict[type[Payload], Route] = {}
-ACTIONS: dict[str, ButtonHandler] = {}  # handlers not yet on typed payloads
 
 
 def route(shape: type[P], handler: Callable[[Update, CoachContext, P], Awaitable[None]]) -> None:
@@ -27,11 +25,6 @@ def route(shape: type[P], handler: Callable[[Update, CoachContext, P], Awaitable
     ROUTES[shape] = handler
 
 
-def register(handler: ButtonHandler, *actions: str) -> None:
-    for action in actions:
-        ACTIONS[action] = handler
-
-
 async def on_button(update: Update, context: CoachContext) -> None:
     query = update.callback_query
     assert query is not None
@@ -39,18 +32,12 @@ async def on_button(update: Update, context: CoachContext) -> None:
         await query.answer(render.stale_button(), show_alert=True)
         return
     pressed = parse(query.data)
-    typed = ROUTES.get(type(pressed)) if pressed is not None else None
-    if typed is not None:
-        await query.answer()
-        await typed(update, context, pressed)
-        return
-    press = parse_press(query.data)
-    handler = ACTIONS.get(press.action) if press else None
-    if press is None or handler is None:
+    handler = ROUTES.get(type(pressed)) if pressed is not None else None
+    if handler is None:
         await query.answer(render.stale_button(), show_alert=True)
         return
     await query.answer()
-    await handler(update, context, press)
+    await handler(update, context, pressed)
 
 
 def _own_chat(update: Update) -> bool:
