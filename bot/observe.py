@@ -86,7 +86,7 @@ def counted_errors(callback: Callback) -> Callback:
 
 
 def timed_job(callback: Callable[[Any], Coroutine[Any, Any, None]]) -> Callable[[Any], Any]:
-    """A JobQueue callback whose log lines name it as their handler ("reminders.dispatch_job")
+    """A JobQueue callback whose log lines name it as their handler ("dispatcher.dispatch_job")
     and whose runs land in the same latency histogram."""
     name = handler_name(callback)
     histogram = metrics.HANDLER_SECONDS.labels(name)

@@ -131,7 +131,7 @@ async def test_the_error_handler_logs_as_the_handler_that_failed(
 async def test_a_job_run_is_timed_under_its_name(server: FakeBotAPI, db: Database) -> None:
     def runs() -> float:
         found = REGISTRY.get_sample_value(
-            "coach_handler_seconds_count", {"handler": "reminders.dispatch_job"}
+            "coach_handler_seconds_count", {"handler": "dispatcher.dispatch_job"}
         )
         return found or 0.0
 
