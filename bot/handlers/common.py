@@ -45,6 +45,7 @@ def with_user(
             await handler(update, context, UserWork(repo, user, created), *args, **kwargs)
 
     run.__name__, run.__qualname__ = handler.__name__, handler.__qualname__  # for metrics, logs
+    run.__module__ = handler.__module__
     run.__doc__ = handler.__doc__
     return run
 
