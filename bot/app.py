@@ -40,15 +40,20 @@ from bot.handlers import (
 from bot.handlers import plan as plan_handlers
 from bot.handlers import reminders as reminder_handlers
 from bot.intake.guard import CommitFirst
-from bot.ratelimit import SHARED_HEADROOM, CoachRateLimiter, SharedBudget
+from bot.ratelimit import PER_CHAT_RATE, SHARED_HEADROOM, CoachRateLimiter, SharedBudget
 
 logger = logging.getLogger(__name__)
 
 
 def build_application(
-    deps: Services, token: str, request: BaseRequest | None = None, with_rate_limiter: bool = True
+    deps: Services,
+    token: str,
+    request: BaseRequest | None = None,
+    with_rate_limiter: bool = True,
+    chat_rate: float = PER_CHAT_RATE,
 ) -> CoachApp:
-    """The bot: settings and services in, a configured PTB Application out."""
+    """The bot: settings and services in, a configured PTB Application out. `chat_rate` is
+    Telegram's per-chat pace (see bot/ratelimit.py); the test harness raises it."""
     settings = deps.settings
     builder = (
         ApplicationBuilder()
@@ -61,7 +66,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     # Every request first commits the update's open work (bot/intake/guard.py), then is paced.
-    limiter = rate_limiter(deps, token) if with_rate_limiter else None
+    limiter = rate_limiter(deps, token, chat_rate) if with_rate_limiter else None
     builder = builder.rate_limiter(CommitFirst(limiter))
     app = builder.build()
     app.bot_data.services = deps
@@ -70,14 +75,14 @@ def build_application(
     return app
 
 
-def rate_limiter(deps: Services, token: str) -> CoachRateLimiter:
+def rate_limiter(deps: Services, token: str, chat_rate: float = PER_CHAT_RATE) -> CoachRateLimiter:
     """One Telegram budget per bot: in PostgreSQL when replicas may share it, else in memory."""
     rate = deps.settings.telegram_rate_limit
     budget = None
     if deps.db.dialect == "postgresql":
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 0
         budget = SharedBudget(deps.db.engine, bot_id, rate * SHARED_HEADROOM)
-    limiter = CoachRateLimiter(rate=rate, budget=budget)
+    limiter = CoachRateLimiter(rate=rate, budget=budget, chat_rate=chat_rate)
 
     async def blocked(chat_id: int) -> None:
         await dispatcher.mark_blocked(deps.db, chat_id)

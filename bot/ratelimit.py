@@ -50,6 +50,7 @@ SHARED_HEADROOM = 0.9  # more so across replicas: their schedulers jitter indepe
 WINDOW_S = 1.01  # no more than the rate's whole messages start within this long (see _window)
 PER_CHAT_BURST = 10  # messages a chat may receive at once ...
 PER_CHAT_PERIOD = 10.0  # ... after which about one a second (PER_CHAT_BURST per this period)
+PER_CHAT_RATE = PER_CHAT_BURST / PER_CHAT_PERIOD  # messages a second to one chat after a burst
 MAX_CHATS = 4096  # chats whose pace is remembered
 CHUNK_S = 0.1  # a broadcast reservation covers at most this much of the budget
 REPLY_RETRY_S = (0.5, 1.0, 2.0)  # back-off between tries of a reply that surely did not arrive
@@ -209,14 +210,13 @@ class SharedBudget:
 
 
 class _ChatPace:
-    """GCRA per chat: PER_CHAT_BURST at once, then one per PER_CHAT_PERIOD/PER_CHAT_BURST s."""
+    """GCRA per chat: PER_CHAT_BURST at once, then `rate` a second (Telegram's is PER_CHAT_RATE)."""
 
-    __slots__ = ("tat",)
+    __slots__ = ("interval", "tat", "tolerance")
 
-    interval = PER_CHAT_PERIOD / PER_CHAT_BURST
-    tolerance = (PER_CHAT_BURST - 1) * interval
-
-    def __init__(self) -> None:
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self.tolerance = (PER_CHAT_BURST - 1) * self.interval
         self.tat = 0.0
 
     def wait(self) -> float:
@@ -230,7 +230,11 @@ Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
 
 
 class CoachRateLimiter(BaseRateLimiter[Any]):
-    """Paces sends as the module docstring says; `on_blocked(chat_id)` runs after a 403."""
+    """Paces sends as the module docstring says; `on_blocked(chat_id)` runs after a 403.
+
+    `chat_rate` is Telegram's per-chat pace; only tests that are not about pacing raise it, so
+    a walk of many messages in one chat does not take a second each.
+    """
 
     def __init__(
         self,
@@ -238,8 +242,10 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
         max_retries: int = 3,
         budget: Budget | None = None,
         headroom: float = HEADROOM,
+        chat_rate: float = PER_CHAT_RATE,
     ) -> None:
         self.rate = rate
+        self.chat_rate = chat_rate
         self.max_retries = max_retries
         self.budget: Budget = budget or LocalBudget(rate * headroom)
         self.on_blocked: Callable[[int], Awaitable[None]] | None = None
@@ -266,7 +272,7 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
         return 1.0 / self.budget.rate
 
     def _chat(self, chat_id: int) -> _ChatPace:
-        pace = self._chats.pop(chat_id, None) or _ChatPace()
+        pace = self._chats.pop(chat_id, None) or _ChatPace(self.chat_rate)
         self._chats[chat_id] = pace
         if len(self._chats) > MAX_CHATS:
             self._chats.popitem(last=False)

@@ -22,6 +22,7 @@ from bot.content import DEFAULT_ROOT, load_content
 from bot.context import CoachApp, Services
 from bot.db import migrate
 from bot.db.session import Database
+from bot.ratelimit import PER_CHAT_RATE
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ async def running(
     request: BaseRequest | None = None,
     with_rate_limiter: bool = True,
     before_start: BeforeStart | None = None,
+    chat_rate: float = PER_CHAT_RATE,
 ) -> AsyncIterator[CoachApp]:
     """The started Application. ``before_start`` runs once it is initialized (the Bot API
     answers) and before post_init and start: a check that may still refuse to serve."""
@@ -68,7 +70,7 @@ async def running(
         if isinstance(source, Settings):
             deps = await stack.enter_async_context(services(source))
         assert isinstance(deps, Services)
-        app = coach_app.build_application(deps, token, request, with_rate_limiter)
+        app = coach_app.build_application(deps, token, request, with_rate_limiter, chat_rate)
         stack.push_async_callback(app.shutdown)  # a no-op if initialize failed early
         await app.initialize()
         if before_start is not None:

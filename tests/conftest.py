@@ -1,13 +1,25 @@
-"""Shared fixtures: a database per test on SQLite and (when reachable, or required) PostgreSQL."""
+"""Shared fixtures: a database per test on SQLite and (when reachable, or required) PostgreSQL.
+
+Set-up is paid once per run: SQLite tests get a copy of a file migrated once, PostgreSQL tests
+share one database migrated once and emptied before each test. Tests asking for `db` run on
+both backends, except e2e modules of pure handler flows, which run on SQLite only: PostgreSQL
+runs for what touches SQL that differs (the db layer, intake and its leases, the dispatcher and
+its outbox, migrations, concurrency, the send budget, locks, upserts, SKIP LOCKED, any branch on
+the dialect). The list and how it was checked are in tests/e2e/conftest.py.
+
+Hypothesis loads a light profile locally and the full one under CI=true (tests/props.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +29,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.db import migrate
 from bot.db.session import Database
+from tests import props
+
+props.load()  # before any test module is imported: their @settings read the profile
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("REQUIRE_POSTGRES") == "1"
@@ -144,14 +159,31 @@ TABLES = (
 )
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once for the run; each test gets a copy (a copy is ~1 ms, a
+    migration ~0.2 s)."""
+    path = tmp_path_factory.mktemp("template") / "coach.db"
+
+    async def up() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await migrate.upgrade(db.engine)
+        await db.dispose()  # the last connection closing folds the WAL into the file
+
+    run_sync(up())
+    assert not path.with_name("coach.db-wal").exists()
+    return path
+
+
 @pytest.fixture
 async def db(
-    backend: str, tmp_path: object, request: pytest.FixtureRequest
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[Database]:
     """A migrated, empty database, on each backend."""
     if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, tmp_path / "coach.db")
         database = Database(f"sqlite+aiosqlite:///{tmp_path}/coach.db")
-        await migrate.upgrade(database.engine)
     else:
         database = Database(request.getfixturevalue("pg_migrated"))
         async with database.engine.begin() as conn:

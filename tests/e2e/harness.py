@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -12,17 +13,29 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.config import Settings
-from bot.content import load_content
+from bot.content import Content, load_content
 from bot.context import Services
 from bot.db.session import Database
 from bot.intake.inbox import Intake
 from bot.intake.polling import Poller
+from bot.ratelimit import PER_CHAT_RATE
 from bot.startup import running
 from tests.fakes import FakeBotAPI
 from tests.fakes.botapi import SentMessage
 
 SENTINEL_BASE = 9_000_000_000
+# Per-chat pace of the `bot` and `coach` fixtures (tests/e2e/conftest.py): a walk of many
+# messages in one chat is not about Telegram's one a second (bot/ratelimit.py), so it runs
+# unpaced unless marked `telegram_pace`. start_harness() alone keeps Telegram's pace.
+TEST_CHAT_RATE = 1000.0
 _sentinels = itertools.count(SENTINEL_BASE)
+
+
+@functools.cache
+def shipped_content() -> Content:
+    """content/, loaded once per run: a Content is never changed after loading (bot/content.py),
+    so every bot of the run can share one."""
+    return load_content()
 
 
 @dataclass
@@ -102,16 +115,18 @@ _SENTINEL = {
 }
 
 
-async def start_harness(server: FakeBotAPI, db: Database, **settings: Any) -> Harness:
+async def start_harness(
+    server: FakeBotAPI, db: Database, chat_rate: float = PER_CHAT_RATE, **settings: Any
+) -> Harness:
     config = Settings(
         bot_token=server.token,
         database_url=db.url,
         telegram_base_url=server.base_url,
         **settings,
     )
-    deps = Services(settings=config, db=db, content=load_content())
+    deps = Services(settings=config, db=db, content=shipped_content())
     stack = AsyncExitStack()  # the test's db fixture disposes the engine, running() does not
-    app = await stack.enter_async_context(running(deps, server.token))
+    app = await stack.enter_async_context(running(deps, server.token, chat_rate=chat_rate))
     intake = Intake(app, db, grace_s=config.db_grace_s)
     poller = Poller(intake, timeout=1)
     harness = Harness(server, app, db, deps, intake, poller, stack)

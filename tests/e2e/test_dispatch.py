@@ -302,6 +302,7 @@ async def test_a_fan_out_is_paced_and_everyone_gets_one(
     assert arrivals[-1] - arrivals[0] >= 0.9  # 60 messages, 30/s after a burst of 30
 
 
+@pytest.mark.telegram_pace
 async def test_one_chat_is_paced_at_about_one_message_a_second(
     coach: Harness, server: FakeBotAPI, backend: str
 ) -> None:

@@ -1,4 +1,5 @@
-"""/go, the ▶️ Audio guide button and /calendar through the fake Bot API, on both databases.
+"""/go, the ▶️ Audio guide button and /calendar through the fake Bot API, on SQLite (a handler
+flow: see tests/e2e/conftest.py).
 
 A runner in week 5 (1 min back / 2 min forward), a team player in week 3 (sprints with rest),
 a rest day, pain, a typed session, and the plan in a calendar across a DST change.

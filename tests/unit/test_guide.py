@@ -28,6 +28,7 @@ from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import LogDraft, WeekTarget
 from bot.content import load_content
 from bot.render.guide import guide_caption, structure
+from tests.props import examples
 
 B, F = Direction.BACKWARD, Direction.FORWARD
 CONTENT = load_content()
@@ -196,7 +197,7 @@ _blocks = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(_blocks)
 def test_cues_never_overlap_and_fit_the_file(blocks: list[Block]) -> None:
     try:

@@ -12,8 +12,9 @@ from bot.coach.parsing import (
     parse_log,
 )
 from bot.coach.types import BODY_PARTS, LogDraft, ParseError
+from tests.props import examples
 
-SETTINGS = settings(max_examples=300, deadline=None)
+SETTINGS = settings(max_examples=examples(300), deadline=None)
 
 # Words the parser reacts to, so generated text hits its rules and not just noise.
 VOCAB = [

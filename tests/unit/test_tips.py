@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content import Content, load_content
+from tests.props import examples
 
 _CONTENT = load_content()
 
@@ -160,7 +161,7 @@ def test_huge_query_is_handled(content: Content) -> None:
 
 
 @given(st.text(max_size=300))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 def test_search_and_match_log_never_raise(text: str) -> None:
     """Any text a user can send gets an answer, never an exception."""
     content = _CONTENT
