@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -20,8 +21,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, attributes
 
@@ -35,6 +34,16 @@ from bot.db.models import (
     utcnow,
 )
 from bot.handling import UpdateTakenOver, current
+
+
+@dataclass(frozen=True)
+class History:
+    """Facts about all of a user's past sessions that a log's feedback needs."""
+
+    seen: bool  # any session stored before
+    full_week: bool  # a finished week moved the plan on (or finished it)
+    ten_min_day: bool  # some other day held at least the asked seconds backward
+
 
 USER_TABLES: tuple[type[Any], ...] = (Workout, Conversation, Delivery, PlanChange)
 
@@ -69,7 +78,14 @@ class Repo:
         self.dialect = dialect
 
     def _insert(self, model: type[Any]) -> Any:
-        return pg_insert(model) if self.dialect == "postgresql" else sqlite_insert(model)
+        """The dialect's INSERT (for ON CONFLICT); imported here, so a process loads one."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(model)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(model)
 
     async def commit(self) -> None:
         """Commit; while an update is handled, its first commit also marks it done."""
@@ -235,18 +251,27 @@ class Repo:
         )
 
     # --- workouts ------------------------------------------------------------------------
-    async def add_workout(self, workout: Workout) -> Workout:
+    async def add_workout(
+        self, workout: Workout, day_before: tuple[int, int] | None = None
+    ) -> Workout:
         """Store a session and count it into the user's totals in the same statement order
-        on every replica (an atomic UPDATE; unknown totals stay unknown)."""
+        on every replica (an atomic UPDATE; unknown totals stay unknown).
+
+        ``day_before``: (sessions, backward seconds) already stored on its local day, when
+        the caller read them in this transaction with the user's row held; else summed here.
+        """
         _COUNTED.add(workout)
         self.session.add(workout)
         await self.session.flush()
-        day = await self.session.execute(
-            select(func.count(), func.coalesce(func.sum(Workout.duration_s), 0)).where(
-                Workout.user_id == workout.user_id, Workout.local_date == workout.local_date
+        if day_before is None:
+            day = await self.session.execute(
+                select(func.count(), func.coalesce(func.sum(Workout.duration_s), 0)).where(
+                    Workout.user_id == workout.user_id, Workout.local_date == workout.local_date
+                )
             )
-        )
-        logs, day_s = day.one()
+            logs, day_s = day.one()
+        else:
+            logs, day_s = day_before[0] + 1, day_before[1] + (workout.duration_s or 0)
         await self.session.execute(
             update(User)
             .where(User.id == workout.user_id, User.totals_days.is_not(None))
@@ -313,36 +338,35 @@ class Repo:
         )
         return result.all()
 
-    async def has_workouts(self, user_id: int) -> bool:
-        found = await self.session.scalar(
-            select(Workout.id).where(Workout.user_id == user_id).limit(1)
-        )
-        return found is not None
-
-    async def had_day_of(self, user_id: int, seconds: int, besides: date) -> bool:
-        """Whether some day other than ``besides`` held at least ``seconds`` backward.
-
-        One long session answers at once; only a history without one sums days.
+    async def history(self, user_id: int, seconds: int, besides: date) -> History:
+        """What a log's feedback asks of the whole history, in one statement: any session
+        at all, a finished week that moved the plan on, and a day other than ``besides``
+        with at least ``seconds`` backward. One long session answers that last one at once;
+        only a history without one sums days (CASE evaluates in order, on both databases).
         """
-        one = await self.session.scalar(
-            select(Workout.id)
-            .where(
-                Workout.user_id == user_id,
-                Workout.local_date != besides,
-                Workout.duration_s >= seconds,
-            )
-            .limit(1)
-        )
-        if one is not None:
-            return True
-        summed = await self.session.scalar(
+        mine = Workout.user_id == user_id
+        other_day = and_(mine, Workout.local_date != besides)
+        long_one = exists().where(other_day, Workout.duration_s >= seconds)
+        long_day = exists(
             select(Workout.local_date)
-            .where(Workout.user_id == user_id, Workout.local_date != besides)
+            .where(other_day)
             .group_by(Workout.local_date)
             .having(func.sum(Workout.duration_s) >= seconds)
-            .limit(1)
         )
-        return summed is not None
+        row = (
+            await self.session.execute(
+                select(
+                    exists().where(mine),
+                    exists().where(
+                        PlanChange.user_id == user_id,
+                        PlanChange.decision.in_(("advance", "finish")),
+                    ),
+                    case((long_one, True), (long_day, True), else_=False),
+                )
+            )
+        ).one()
+        seen = bool(row[0])
+        return History(seen, seen and bool(row[1]), seen and bool(row[2]))
 
     async def workout_totals(self, user: User) -> tuple[int, int, float, int]:
         """(training days, backward seconds, metres, longest day's seconds).
