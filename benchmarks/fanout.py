@@ -225,5 +225,38 @@ async def dispatcher_only(users: int, budget: float, db_url: str | None = None) 
     )
 
 
+async def sender_ceiling(n: int = 2000, concurrency: int = 128, pooled: bool = False) -> float:
+    """The peer for the 1,000 msg/s figures: a bare python-telegram-bot Bot sending `n`
+    messages, `concurrency` at a time, to the same fake in its own process (no flood control,
+    no limiter, no database). With `pooled`, through bot/http_pools.py instead of PTB's
+    default HTTPXRequest. Returns messages/s: what the HTTP path alone allows here."""
+    from telegram import Bot
+
+    from bot.http_pools import PooledRequest
+
+    fake = await RemoteFake.start(0, FIRST_UID, n)
+    request = PooledRequest() if pooled else None
+    bot = Bot(fake.token, base_url=fake.base_url, request=request)
+    await bot.initialize()
+    todo = iter(range(n))
+
+    async def worker() -> None:
+        for k in todo:
+            await bot.send_message(FIRST_UID + k, "x")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    rate = n / (time.perf_counter() - started)
+    await bot.shutdown()
+    await fake.report()
+    return rate
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["ceiling"]:
+        for pooled in (False, True):
+            rate = asyncio.run(sender_ceiling(pooled=pooled))
+            pool = "small pools" if pooled else "PTB default pool"
+            print(f"bare PTB sender, {pool}: {rate:.0f}/s")
+    else:
+        main()
