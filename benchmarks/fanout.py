@@ -45,13 +45,14 @@ class FanOut:
     late_60s: int  # users whose reminder arrived more than 60 s after it was due
     last_s: float  # seconds from due to the last arrival
     overlaps: int  # APScheduler "maximum number of running instances" warnings
+    cpu_ms: float = 0.0  # this process's CPU time per message sent (the bot's side)
 
     def line(self) -> str:
         return (
             f"{self.rate:6.1f} msg/s ({self.share:.2f} of budget), "
             f"{self.answered_429} × 429 ({self.answered_429 / max(1, self.sent):.1%}), "
             f"last after {self.last_s:.0f} s, {self.late_60s} over 60 s late, "
-            f"{self.overlaps} overlap warnings"
+            f"{self.overlaps} overlap warnings, CPU {self.cpu_ms:.2f} ms/msg"
         )
 
 
@@ -94,6 +95,7 @@ async def fanout(users: int, budget: float, db_url: str | None = None) -> FanOut
             reminder_interval_s=20,
             telegram_rate_limit=budget,
         )
+        cpu0 = time.process_time()
         try:
             deadline = time.monotonic() + users / budget * 2 + 60
             while time.monotonic() < deadline:
@@ -110,6 +112,7 @@ async def fanout(users: int, budget: float, db_url: str | None = None) -> FanOut
                     break
                 await asyncio.sleep(0.5)
         finally:
+            cpu = time.process_time() - cpu0
             await stop_harness(h)
         report = await fake.report()
         arrivals = sorted(report["arrivals"])
@@ -131,6 +134,7 @@ async def fanout(users: int, budget: float, db_url: str | None = None) -> FanOut
         late_60s=sum(1 for x in lateness if x > 60),
         last_s=lateness[-1] if lateness else 0.0,
         overlaps=counter.hits,
+        cpu_ms=cpu * 1000 / max(1, len(arrivals)),
     )
 
 
@@ -221,5 +225,38 @@ async def dispatcher_only(users: int, budget: float, db_url: str | None = None) 
     )
 
 
+async def sender_ceiling(n: int = 2000, concurrency: int = 128, pooled: bool = False) -> float:
+    """The peer for the 1,000 msg/s figures: a bare python-telegram-bot Bot sending `n`
+    messages, `concurrency` at a time, to the same fake in its own process (no flood control,
+    no limiter, no database). With `pooled`, through bot/http_pools.py instead of PTB's
+    default HTTPXRequest. Returns messages/s: what the HTTP path alone allows here."""
+    from telegram import Bot
+
+    from bot.http_pools import PooledRequest
+
+    fake = await RemoteFake.start(0, FIRST_UID, n)
+    request = PooledRequest() if pooled else None
+    bot = Bot(fake.token, base_url=fake.base_url, request=request)
+    await bot.initialize()
+    todo = iter(range(n))
+
+    async def worker() -> None:
+        for k in todo:
+            await bot.send_message(FIRST_UID + k, "x")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    rate = n / (time.perf_counter() - started)
+    await bot.shutdown()
+    await fake.report()
+    return rate
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["ceiling"]:
+        for pooled in (False, True):
+            rate = asyncio.run(sender_ceiling(pooled=pooled))
+            pool = "small pools" if pooled else "PTB default pool"
+            print(f"bare PTB sender, {pool}: {rate:.0f}/s")
+    else:
+        main()

@@ -129,7 +129,7 @@ def cost_figures() -> None:
 
 
 def fanout_figures(quick: bool) -> None:
-    from benchmarks.fanout import dispatcher_only, fanout
+    from benchmarks.fanout import dispatcher_only, fanout, sender_ceiling
 
     for users, budget in ((1000, 30), (10_000, 30), (1000, 1000), (10_000, 1000)):
         if quick and users == 10_000 and budget == 30:
@@ -137,6 +137,10 @@ def fanout_figures(quick: bool) -> None:
             continue
         result = asyncio.run(fanout(users, budget))
         report(f"fan-out {users:,} users, budget {budget}/s", result.line())
+    for pooled in (False, True):
+        rate = asyncio.run(sender_ceiling(pooled=pooled))
+        pool = "bot/http_pools.py" if pooled else "PTB's default HTTPXRequest"
+        report(f"bare PTB sender to the fake ({pool})", f"{rate:.0f} msg/s, 128 at a time")
     alone = asyncio.run(dispatcher_only(10_000, 1000))
     report(
         "dispatcher alone, 10,000 users, budget 1000/s",

@@ -39,6 +39,7 @@ from bot.handlers import (
 )
 from bot.handlers import plan as plan_handlers
 from bot.handlers import reminders as reminder_handlers
+from bot.http_pools import PooledRequest
 from bot.intake.guard import CommitFirst
 from bot.ratelimit import PER_CHAT_RATE, SHARED_HEADROOM, CoachRateLimiter, SharedBudget
 
@@ -65,6 +66,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.request(PooledRequest())  # small pools: see bot/http_pools.py
     # Every request first commits the update's open work (bot/intake/guard.py), then is paced.
     limiter = rate_limiter(deps, token, chat_rate) if with_rate_limiter else None
     builder = builder.rate_limiter(CommitFirst(limiter))

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from bot.coach.schedule import local_instant
 
 PRODID = "-//Reverse Running Coach//plan//EN"
@@ -46,6 +44,8 @@ def plan_calendar(
 ) -> bytes:
     """The .ics bytes. ``tz`` is a ZoneInfo (written with a VTIMEZONE) or a fixed offset
     (written in UTC, which is exact for a zone that never changes)."""
+    from icalendar import Calendar, Event  # on the first export, not at start-up (3 MiB)
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

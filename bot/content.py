@@ -12,10 +12,10 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
 
-import numpy as np
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
@@ -29,6 +29,9 @@ from bot import paths
 from bot.coach import load
 from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import TRACKS, WeekTarget
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_ROOT: Path = paths.CONTENT  # the repository's content/, or the installed copy
 
@@ -731,6 +734,8 @@ class _Index:
     """
 
     def __init__(self, entries: Sequence[_Entry]) -> None:
+        import numpy as np  # loaded with the first search, not at start-up
+
         self.size = len(entries)
         phrases = [(p, words, wt, i) for i, e in enumerate(entries) for p, words, wt in e.phrases]
         # Several tips share a tag: each distinct text is compared once, then spread back.
@@ -769,6 +774,8 @@ class _Index:
         return 0.5 * self._phrases(words) + 0.5 * self._coverage(words)
 
     def _phrases(self, words: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
         query = " ".join(words)
         word_set = frozenset(words)
         ratio = process.cdist([query], self.texts, scorer=fuzz.ratio, dtype=np.float64)[0]
@@ -792,6 +799,8 @@ class _Index:
         return best
 
     def _coverage(self, words: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
         similar: np.ndarray = 100.0 * process.cdist(
             words,
             self.vocabulary,
@@ -829,22 +838,36 @@ class Content:
             self.tips.values(),
             key=lambda t: (_KIND_RANK[t.kind], t.id != SAFETY_ID, t.id),
         )
-        self._entries = [_entry(tip) for tip in self._topics]
-        self._index = _Index(self._entries)
-        # Words split by a phone are rejoined only into words the content itself uses.
-        self._vocabulary = frozenset(w for e in self._entries for w in e.written)
-        # A query that is exactly a title or alias (filler words aside) names its tip.
-        self._named = {
-            phrase: entry.tip
-            for entry in self._entries
-            for phrase, _, weight in entry.phrases
-            if weight == 1.0
-        }
         # Longest phrases first, so "heel striking" beats "heel", and mistakes before others.
         self._log_phrases = sorted(
             ((word, tip) for tip in self._topics for word in tip.log_words),
             key=lambda pair: (-len(pair[0].split()), pair[1].kind != "mistake", -len(pair[0])),
         )
+
+    # The search's tables are built on the first search: they, numpy and the arrays cost
+    # start-up time and memory that a process answering no /tip never needs.
+    @cached_property
+    def _entries(self) -> list[_Entry]:
+        return [_entry(tip) for tip in self._topics]
+
+    @cached_property
+    def _index(self) -> _Index:
+        return _Index(self._entries)
+
+    @cached_property
+    def _vocabulary(self) -> frozenset[str]:
+        """Words split by a phone are rejoined only into words the content itself uses."""
+        return frozenset(w for e in self._entries for w in e.written)
+
+    @cached_property
+    def _named(self) -> dict[str, Tip]:
+        """A query that is exactly a title or alias (filler words aside) names its tip."""
+        return {
+            phrase: entry.tip
+            for entry in self._entries
+            for phrase, _, weight in entry.phrases
+            if weight == 1.0
+        }
 
     def safety_tip(self, track: str | None = None) -> Tip:
         """The safety rules of a track (content/safety/<track>-...), else the general ones."""

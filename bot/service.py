@@ -402,17 +402,18 @@ async def record_session(
     await catch_up_plan(repo, content, user, today)
     day = today - timedelta(days=max(0, draft.days_ago))  # the day it happened
     monday = plan.week_starting(day)  # a session from last week is judged in last week
-    week_rows = await repo.workouts_between(user.id, monday, min(today, monday + timedelta(6)))
-    last_rows = await repo.workouts_between(
-        user.id, monday - timedelta(days=7), monday - timedelta(days=1)
+    # this week and last week in one read, split here
+    rows = await repo.workouts_between(
+        user.id, monday - timedelta(days=7), min(today, monday + timedelta(6))
     )
+    week_rows = [r for r in rows if r.local_date >= monday]
     target = week_target(content, user)
     week_days = load.days_of(fact(r) for r in week_rows)
-    last_days = load.days_of(fact(r) for r in last_rows)
+    last_days = load.days_of(fact(r) for r in rows if r.local_date < monday)
     same_day = next((d for d in week_days if d.local_date == day), None)
     trained = {d.local_date for d in (*week_days, *last_days)}
     tip = content.match_log(draft.text) if draft.text else None
-    seen = await repo.has_workouts(user.id)
+    past = await repo.history(user.id, TEN_MINUTES_S, besides=day)
     ctx = DayContext(
         target=target,
         day_before=same_day.amount if same_day else load.Amount(),
@@ -426,9 +427,9 @@ async def record_session(
         trained_day_before=(day - timedelta(days=1)) in trained,
         pain_open=pain_open(user),
         pain_this_week=any(d.pain for d in week_days),
-        first_log=not seen,
-        full_week_before=await repo.had_week_on_target(user.id) if seen else False,
-        ten_min_day_before=seen and await repo.had_day_of(user.id, TEN_MINUTES_S, besides=day),
+        first_log=not past.seen,
+        full_week_before=past.full_week,
+        ten_min_day_before=past.ten_min_day,
     )
     feedback = coach_feedback(draft, ctx, TipRef(tip.id, tip.title, tip.summary) if tip else None)
     stored_pain = draft.pain and feedback.primary != "fall_minor"
@@ -459,7 +460,8 @@ async def record_session(
         plan_day=len({d.local_date for d in week_days} | {day}),
         source=source,
     )
-    await repo.add_workout(workout)
+    on_day = [r for r in week_rows if r.local_date == day]  # read under the user's row lock
+    await repo.add_workout(workout, (len(on_day), sum(r.duration_s or 0 for r in on_day)))
     return Logged(workout, feedback)
 
 

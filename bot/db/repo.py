@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -20,10 +21,9 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, attributes
+from sqlalchemy.sql.elements import BindParameter
 
 from bot.db.models import (
     Conversation,
@@ -35,6 +35,46 @@ from bot.db.models import (
     utcnow,
 )
 from bot.handling import UpdateTakenOver, current
+
+
+@dataclass(frozen=True)
+class History:
+    """Facts about all of a user's past sessions that a log's feedback needs."""
+
+    seen: bool  # any session stored before
+    full_week: bool  # a finished week moved the plan on (or finished it)
+    ten_min_day: bool  # some other day held at least the asked seconds backward
+
+
+def _history_statement() -> Any:
+    """Built once (each /log runs it): one long session answers the ten-minute day at once;
+    only a history without one sums days (CASE evaluates in order, on both databases)."""
+    user_id: BindParameter[Any] = bindparam("h_user")
+    mine = Workout.user_id == user_id
+    other_day = and_(mine, Workout.local_date != bindparam("h_besides"))
+    seconds: BindParameter[Any] = bindparam("h_seconds")
+    long_one = exists().where(other_day, Workout.duration_s >= seconds)
+    long_day = exists(
+        select(Workout.local_date)
+        .where(other_day)
+        .group_by(Workout.local_date)
+        .having(func.sum(Workout.duration_s) >= seconds)
+    )
+    return select(
+        exists().where(mine),
+        exists().where(
+            PlanChange.user_id == user_id, PlanChange.decision.in_(("advance", "finish"))
+        ),
+        case((long_one, True), (long_day, True), else_=False),
+    )
+
+
+_HISTORY = _history_statement()
+# Rows every update reads, fresh from the database: built once, not per call as get() does.
+_FRESH = {"populate_existing": True}
+_LOCK_USER = select(User).where(User.id == bindparam("u_id"))
+_LOCK_USER_PG = _LOCK_USER.with_for_update()
+_CONVERSATION = select(Conversation).where(Conversation.user_id == bindparam("c_user"))
 
 USER_TABLES: tuple[type[Any], ...] = (Workout, Conversation, Delivery, PlanChange)
 
@@ -61,6 +101,10 @@ def _forget_totals(session: Session, _context: Any) -> None:
             attributes.set_committed_value(user, "totals_days", None)
 
 
+def _plus(stored: Any, amount: Any) -> Any:
+    return None if stored is None else stored + amount
+
+
 class Repo:
     """Queries inside one unit of work (one transaction)."""
 
@@ -69,7 +113,14 @@ class Repo:
         self.dialect = dialect
 
     def _insert(self, model: type[Any]) -> Any:
-        return pg_insert(model) if self.dialect == "postgresql" else sqlite_insert(model)
+        """The dialect's INSERT (for ON CONFLICT); imported here, so a process loads one."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(model)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(model)
 
     async def commit(self) -> None:
         """Commit; while an update is handled, its first commit also marks it done."""
@@ -116,13 +167,11 @@ class Repo:
         """Mark an update handled, in the transaction of its first effect. False when it is
         not ours to finish (already done, or taken over after our lease ran out): the caller
         must then roll back instead of acting on it twice."""
+        inbox = ProcessedUpdate.__table__  # the table, not the entity: no ORM bookkeeping
+        assert isinstance(inbox, Table)
         result = await self.session.execute(
-            update(ProcessedUpdate)
-            .where(
-                ProcessedUpdate.update_id == update_id,
-                ProcessedUpdate.state == "new",
-                ProcessedUpdate.owner == owner,
-            )
+            update(inbox)
+            .where(inbox.c.update_id == update_id, inbox.c.state == "new", inbox.c.owner == owner)
             .values(state="done", payload=None, owner=None, lease_until=None)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
@@ -205,12 +254,10 @@ class Repo:
     async def lock_user(self, user_id: int) -> User | None:
         """The user's row, fresh from the database and locked until commit on PostgreSQL
         (SQLite transactions take the whole database's write lock at BEGIN)."""
-        return await self.session.get(
-            User,
-            user_id,
-            populate_existing=True,
-            with_for_update=self.dialect == "postgresql",
-        )
+        stmt = _LOCK_USER_PG if self.dialect == "postgresql" else _LOCK_USER
+        result = await self.session.execute(stmt, {"u_id": user_id}, execution_options=_FRESH)
+        found: User | None = result.scalar_one_or_none()
+        return found
 
     async def delete_user(self, user_id: int) -> None:
         """Every row about the user, child tables first so it holds without FK cascades too."""
@@ -226,12 +273,24 @@ class Repo:
         )
 
     # --- workouts ------------------------------------------------------------------------
-    async def add_workout(self, workout: Workout) -> Workout:
+    async def add_workout(
+        self, workout: Workout, day_before: tuple[int, int] | None = None
+    ) -> Workout:
         """Store a session and count it into the user's totals in the same statement order
-        on every replica (an atomic UPDATE; unknown totals stay unknown)."""
+        on every replica (an atomic UPDATE; unknown totals stay unknown).
+
+        ``day_before``: (sessions, backward seconds) already stored on its local day, when
+        the caller read them in this transaction with the user's row held; else summed here.
+        """
         _COUNTED.add(workout)
         self.session.add(workout)
         await self.session.flush()
+        held = None
+        if day_before is not None:
+            held = self.session.identity_map.get(self.session.identity_key(User, workout.user_id))
+        if held is not None and day_before is not None:
+            await self._count_in(held, workout, day_before[0] + 1, day_before[1])
+            return workout
         day = await self.session.execute(
             select(func.count(), func.coalesce(func.sum(Workout.duration_s), 0)).where(
                 Workout.user_id == workout.user_id, Workout.local_date == workout.local_date
@@ -253,6 +312,40 @@ class Repo:
             .execution_options(synchronize_session="fetch")
         )
         return workout
+
+    async def _count_in(self, user: User, workout: Workout, logs: int, before_s: int) -> None:
+        """The same atomic UPDATE for a user row this transaction holds: as a table statement
+        (no ORM bookkeeping), with the loaded row's new values worked out alongside, as the
+        database works them out (NULL stays NULL)."""
+        day_s = before_s + (workout.duration_s or 0)
+        new_day = 1 if logs == 1 else 0
+        users = User.__table__
+        assert isinstance(users, Table)
+        c = users.c
+        await self.session.execute(
+            update(users)
+            .where(c.id == user.id, c.totals_days.is_not(None))
+            .values(
+                totals_days=c.totals_days + new_day,
+                totals_backward_s=c.totals_backward_s + (workout.duration_s or 0),
+                totals_distance_m=c.totals_distance_m + (workout.distance_m or 0.0),
+                totals_longest_s=case(
+                    (c.totals_longest_s < day_s, day_s), else_=c.totals_longest_s
+                ),
+            )
+        )
+        if user.totals_days is None:
+            return
+        for name, value in (
+            ("totals_days", user.totals_days + new_day),
+            ("totals_backward_s", _plus(user.totals_backward_s, workout.duration_s or 0)),
+            ("totals_distance_m", _plus(user.totals_distance_m, workout.distance_m or 0.0)),
+            (
+                "totals_longest_s",
+                None if user.totals_longest_s is None else max(user.totals_longest_s, day_s),
+            ),
+        ):
+            attributes.set_committed_value(user, name, value)
 
     async def get_workout(self, user_id: int, workout_id: int) -> Workout | None:
         """Only the owner's row: a forged id from another user finds nothing."""
@@ -304,36 +397,17 @@ class Repo:
         )
         return result.all()
 
-    async def has_workouts(self, user_id: int) -> bool:
-        found = await self.session.scalar(
-            select(Workout.id).where(Workout.user_id == user_id).limit(1)
-        )
-        return found is not None
-
-    async def had_day_of(self, user_id: int, seconds: int, besides: date) -> bool:
-        """Whether some day other than ``besides`` held at least ``seconds`` backward.
-
-        One long session answers at once; only a history without one sums days.
-        """
-        one = await self.session.scalar(
-            select(Workout.id)
-            .where(
-                Workout.user_id == user_id,
-                Workout.local_date != besides,
-                Workout.duration_s >= seconds,
+    async def history(self, user_id: int, seconds: int, besides: date) -> History:
+        """What a log's feedback asks of the whole history, in one statement: any session
+        at all, a finished week that moved the plan on, and a day other than ``besides``
+        with at least ``seconds`` backward (see _HISTORY)."""
+        row = (
+            await self.session.execute(
+                _HISTORY, {"h_user": user_id, "h_seconds": seconds, "h_besides": besides}
             )
-            .limit(1)
-        )
-        if one is not None:
-            return True
-        summed = await self.session.scalar(
-            select(Workout.local_date)
-            .where(Workout.user_id == user_id, Workout.local_date != besides)
-            .group_by(Workout.local_date)
-            .having(func.sum(Workout.duration_s) >= seconds)
-            .limit(1)
-        )
-        return summed is not None
+        ).one()
+        seen = bool(row[0])
+        return History(seen, seen and bool(row[1]), seen and bool(row[2]))
 
     async def workout_totals(self, user: User) -> tuple[int, int, float, int]:
         """(training days, backward seconds, metres, longest day's seconds).
@@ -391,7 +465,11 @@ class Repo:
 
     # --- conversations -------------------------------------------------------------------
     async def get_conversation(self, user_id: int) -> Conversation | None:
-        return await self.session.get(Conversation, user_id, populate_existing=True)
+        result = await self.session.execute(
+            _CONVERSATION, {"c_user": user_id}, execution_options=_FRESH
+        )
+        found: Conversation | None = result.scalar_one_or_none()
+        return found
 
     async def set_conversation(
         self, user_id: int, flow: str, step: str, data: dict[str, Any]

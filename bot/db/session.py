@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     async_sessionmaker,
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 
 from bot import metrics
 from bot.db.repo import Repo
+from bot.db.sqlite import one_trip_dbapi
 from bot.handling import current
 
 
@@ -25,7 +28,12 @@ def make_engine(url: str) -> AsyncEngine:
         # One connection: SQLite has one writer anyway, and queueing for the pool is FIFO and
         # immediate, where SQLite's busy handler polls with sleeps (slow under many chats).
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+            url,
+            module=one_trip_dbapi(),  # one trip to aiosqlite's thread per statement
+            connect_args={"timeout": 30},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -45,7 +53,35 @@ def make_engine(url: str) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    engine = create_async_engine(url, pool_size=10, max_overflow=10)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection unused for this long is checked before it is handed out.
+PING_IDLE_S = 2.0
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Pre-ping only connections that sat idle: SQLAlchemy's pre-ping costs three round trips
+    on asyncpg (BEGIN, a query, ROLLBACK) on every checkout, as many as the rest of a /log's
+    transaction outside its statements. A connection in steady use is known good; if the
+    server went away meanwhile, the failing statement invalidates the pool and the update
+    is tried again (bot/db/faults.py), as a failed ping would have done."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _idle_from(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_IDLE_S:
+            return  # new, or in steady use
+        try:
+            dbapi_conn.ping()
+        except Exception as err:
+            raise DisconnectionError("idle connection failed its ping") from err
 
 
 class Database:

@@ -1,0 +1,94 @@
+"""SQLite through aiosqlite with one trip to its thread per statement.
+
+SQLAlchemy's aiosqlite adapter makes four trips to aiosqlite's worker thread for each
+statement (open a cursor, execute, fetch, close), and every trip is a hand-over of the GIL
+and an event-loop wake-up. Under many chats those hand-overs were a third of a /log's CPU
+and kept SQLite's one connection (every write transaction) busy for longer. Here a statement
+runs in one call on the worker thread, which opens, executes, fetches and closes there; the
+rows come back as the stock adapter would hold them. Everything else (transactions, errors,
+the connection's life) is SQLAlchemy's and aiosqlite's own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import deque
+from typing import Any
+
+import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+
+_Result = tuple[Any, list[Any], int | None, int]
+
+
+def _run(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Result:
+    """On aiosqlite's thread: the whole statement, as (description, rows, lastrowid, rowcount)."""
+    cursor = conn.cursor()
+    try:
+        if parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        if cursor.description:
+            return cursor.description, cursor.fetchall(), -1, -1
+        return None, [], cursor.lastrowid, cursor.rowcount
+    finally:
+        cursor.close()
+
+
+def _run_many(conn: sqlite3.Connection, operation: str, rows: Any) -> _Result:
+    cursor = conn.cursor()
+    try:
+        cursor.executemany(operation, rows)
+        return None, [], cursor.lastrowid, cursor.rowcount
+    finally:
+        cursor.close()
+
+
+class _Cursor(AsyncAdapt_aiosqlite_cursor):
+    __slots__ = ()
+
+    def _one_trip(self, fn: Any, operation: Any, parameters: Any) -> None:
+        conn = self._connection
+        try:
+            description, rows, lastrowid, rowcount = self.await_(
+                conn._execute(fn, conn._conn, operation, parameters)
+            )
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+        self.description = description
+        self._rows = deque(rows)
+        self.lastrowid = lastrowid
+        self.rowcount = rowcount
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        self._one_trip(_run, operation, parameters)
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        self._one_trip(_run_many, operation, seq_of_parameters)
+
+
+class _Connection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+
+    def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
+        if server_side:
+            return super().cursor(server_side=True)
+        return _Cursor(self)
+
+
+class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """The aiosqlite DBAPI adapter whose connections run each statement in one trip; give it
+    to create_async_engine(module=...)."""
+
+    def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
+        stock = super().connect(*arg, **kw)
+        return _Connection(self, stock._connection)
+
+
+def one_trip_dbapi() -> OneTripDBAPI:
+    return OneTripDBAPI(aiosqlite, sqlite3)
