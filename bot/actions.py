@@ -69,19 +69,23 @@ _SHAPES: dict[Action, type[Payload]] = {}
 
 @dataclass_transform(frozen_default=True)
 class Payload:
-    """What a button carries. A subclass names its action (``class Undo(Payload,
+    """What a button carries. A subclass names its action (``class Undo(OfWorkout,
     action=Action.UNDO)``) and declares typed fields (int, str, date; a trailing
-    ``str | None = None`` may be left off); it becomes a frozen dataclass."""
+    ``str | None = None`` may be left off); it becomes a frozen dataclass. A subclass
+    without an action is a base that only declares the fields its subclasses share."""
 
     ACTION: ClassVar[Action]
     __dataclass_fields__: ClassVar[dict[str, Any]]
 
-    def __init_subclass__(cls, action: Action, **kwargs: Any) -> None:
+    def __init_subclass__(cls, action: Action | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        dataclass(frozen=True)(cls)
+        if action is None:
+            return
         if action in _SHAPES:
             raise ValueError(f"{action!r} already has a payload")
         cls.ACTION = action
-        _SHAPES[action] = dataclass(frozen=True)(cls)
+        _SHAPES[action] = cls
 
     def data(self) -> str:
         values = [getattr(self, f.name) for f in dataclasses.fields(self)]
@@ -161,64 +165,80 @@ def _text(raw: str) -> str | None:
 
 
 # --- a logged session ------------------------------------------------------------------------
-class Undo(Payload, action=Action.UNDO):
+class OfWorkout(Payload):
+    """A button under a logged session: it acts on that session (if it is still the user's)."""
+
     workout_id: int
 
 
-class EditMenu(Payload, action=Action.EDIT_MENU):
-    workout_id: int
+class Undo(OfWorkout, action=Action.UNDO):
+    """Delete the session."""
 
 
-class EditAmount(Payload, action=Action.EDIT_AMOUNT):
-    workout_id: int
+class EditMenu(OfWorkout, action=Action.EDIT_MENU):
+    """Show what can be changed."""
 
 
-class EditFeeling(Payload, action=Action.EDIT_FEELING):
-    workout_id: int
+class EditAmount(OfWorkout, action=Action.EDIT_AMOUNT):
+    """Ask for the right time."""
 
 
-class EditDay(Payload, action=Action.EDIT_DAY):
-    workout_id: int
+class EditFeeling(OfWorkout, action=Action.EDIT_FEELING):
+    """Ask how it felt."""
 
 
-class EditNote(Payload, action=Action.EDIT_NOTE):
-    workout_id: int
+class EditDay(OfWorkout, action=Action.EDIT_DAY):
+    """Ask which day it was."""
 
 
-class EditDirection(Payload, action=Action.EDIT_DIRECTION):
-    workout_id: int
+class EditNote(OfWorkout, action=Action.EDIT_NOTE):
+    """Ask for a new note."""
 
 
-class SetAmount(Payload, action=Action.SET_AMOUNT):
-    workout_id: int
+class EditDirection(OfWorkout, action=Action.EDIT_DIRECTION):
+    """Ask which part went the other way."""
+
+
+class SetAmount(OfWorkout, action=Action.SET_AMOUNT):
+    """Set the backward time to a pressed preset."""
+
     seconds: int
 
 
-class SetFeeling(Payload, action=Action.SET_FEELING):
-    workout_id: int
+class SetFeeling(OfWorkout, action=Action.SET_FEELING):
+    """Set the feeling."""
+
     feeling: str
 
 
-class SetDay(Payload, action=Action.SET_DAY):
-    workout_id: int
+class SetDay(OfWorkout, action=Action.SET_DAY):
+    """Move the session to that many days back."""
+
     days_back: int
 
 
-class FlipPart(Payload, action=Action.FLIP_PART):
-    workout_id: int
+class FlipPart(OfWorkout, action=Action.FLIP_PART):
+    """Turn one part's direction around (backward and forward)."""
+
     index: int
 
 
 # --- guided /log and offers ------------------------------------------------------------------
 class GuidedAmount(Payload, action=Action.GUIDED_AMOUNT):
+    """The guided log's time, from a preset."""
+
     seconds: int
 
 
 class GuidedFeeling(Payload, action=Action.GUIDED_FEELING):
+    """The guided log's feeling, or a skip."""
+
     feeling: str  # a Feeling value or "skip"
 
 
 class GuidedNote(Payload, action=Action.GUIDED_NOTE):
+    """The guided log's note step: only a skip is pressed (a note is typed)."""
+
     value: str  # "skip"
 
 
@@ -230,88 +250,127 @@ class Answer(Payload, action=Action.ANSWER):
     value: str
 
 
-class OfferAccept(Payload, action=Action.OFFER_ACCEPT):
+class OfOffer(Payload):
+    """A button under an offer to log a session read from plain text; the nonce ties it to
+    that offer."""
+
     nonce: str
 
 
-class OfferDecline(Payload, action=Action.OFFER_DECLINE):
-    nonce: str
+class OfferAccept(OfOffer, action=Action.OFFER_ACCEPT):
+    """Log it."""
+
+
+class OfferDecline(OfOffer, action=Action.OFFER_DECLINE):
+    """Don't log it."""
 
 
 # --- reminders and zones ---------------------------------------------------------------------
-class ReminderDone(Payload, action=Action.REMINDER_DONE):
+class OfReminder(Payload):
+    """A button under a training-day reminder; it works on that day only."""
+
     day: date
 
 
-class ReminderSnooze(Payload, action=Action.REMINDER_SNOOZE):
-    day: date
+class ReminderDone(OfReminder, action=Action.REMINDER_DONE):
+    """Log today's session as planned."""
 
 
-class ReminderSkip(Payload, action=Action.REMINDER_SKIP):
-    day: date
+class ReminderSnooze(OfReminder, action=Action.REMINDER_SNOOZE):
+    """Remind again in an hour."""
+
+
+class ReminderSkip(OfReminder, action=Action.REMINDER_SKIP):
+    """Skip today."""
 
 
 class Zone(Payload, action=Action.ZONE):
+    """Set the time zone (a choice offered by /timezone)."""
+
     zone: str
 
 
 # --- onboarding and /settings ----------------------------------------------------------------
 class PickTrack(Payload, action=Action.PICK_TRACK):
+    """Onboarding or /settings: follow this track."""
+
     track: str
 
 
 class PickDays(Payload, action=Action.PICK_DAYS):
+    """Onboarding or /settings: train on these weekdays."""
+
     days: str  # weekday digits, Monday 0
 
 
 class PickTime(Payload, action=Action.PICK_TIME):
+    """Onboarding or /settings: remind at this time, or not at all."""
+
     time: str  # "0700", or "off"
 
 
 class PickZone(Payload, action=Action.PICK_ZONE):
+    """Onboarding or /settings: this time zone."""
+
     zone: str
 
 
 class SkipStep(Payload, action=Action.SKIP_STEP):
-    pass
+    """Onboarding or /settings: keep what is set and go on."""
 
 
 class OpenSetting(Payload, action=Action.OPEN_SETTING):
+    """/settings: ask that one step again."""
+
     field: str
 
 
 class TogglePause(Payload, action=Action.TOGGLE_PAUSE):
-    pass
+    """/settings: pause reminders, or resume them."""
 
 
 # --- tips, plan, guide, privacy --------------------------------------------------------------
 class Tip(Payload, action=Action.TIP):
+    """Show a tip, or every topic."""
+
     tip_id: str
 
 
 class PainBetter(Payload, action=Action.PAIN_BETTER):
-    pass
+    """The pain flagged earlier is better."""
 
 
 class PainStill(Payload, action=Action.PAIN_STILL):
-    pass
+    """The pain flagged earlier still hurts."""
 
 
 class FinishChoice(Payload, action=Action.FINISH_CHOICE):
+    """Once the plan is finished: what comes next."""
+
     choice: str
 
 
 class NewTrack(Payload, action=Action.NEW_TRACK):
+    """Once the plan is finished: start this track."""
+
     track: str
 
 
 class Guide(Payload, action=Action.GUIDE):
+    """Play today's guided session."""
+
     anyway: str | None = None  # present: play it even on a rest day or while held
 
 
-class DeleteYes(Payload, action=Action.DELETE_YES):
+class OfDeletion(Payload):
+    """A button under /delete's question; the token ties it to that question."""
+
     token: str
 
 
-class DeleteNo(Payload, action=Action.DELETE_NO):
-    token: str
+class DeleteYes(OfDeletion, action=Action.DELETE_YES):
+    """Delete everything."""
+
+
+class DeleteNo(OfDeletion, action=Action.DELETE_NO):
+    """Keep everything."""

@@ -8,11 +8,23 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_RE = re.compile(r"^\d{3,12}:[A-Za-z0-9_-]{30,}$")
 SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# secret fields: (the format a set one must have, the hint when it has not)
+SECRET_FORMATS = {
+    "bot_token": (TOKEN_RE, "does not look like a BotFather token (digits:letters, e.g. 123:AbC…)"),
+    "webhook_secret": (SECRET_RE, "use 1-256 characters from A-Z, a-z, 0-9, _ and -"),
+}
 DEFAULT_DB = "sqlite+aiosqlite:///./data/coach.db"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -50,13 +62,15 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     replica_id: str = Field(default_factory=socket.gethostname, max_length=128)
 
-    @field_validator("bot_token")
+    @field_validator(*SECRET_FORMATS)
     @classmethod
-    def _token_format(cls, v: SecretStr | None) -> SecretStr | None:
+    def _secret_format(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """An empty secret is no secret (None); a set one must have its field's format."""
         if v is None or v.get_secret_value() == "":
             return None
-        if not TOKEN_RE.match(v.get_secret_value()):
-            raise ValueError("does not look like a BotFather token (digits:letters, e.g. 123:AbC…)")
+        pattern, hint = SECRET_FORMATS[str(info.field_name)]
+        if not pattern.match(v.get_secret_value()):
+            raise ValueError(hint)
         return v
 
     @field_validator("database_url")
@@ -83,15 +97,6 @@ class Settings(BaseSettings):
         if not v.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return v.rstrip("/")
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _secret_format(cls, v: SecretStr | None) -> SecretStr | None:
-        if v is None or v.get_secret_value() == "":
-            return None
-        if not SECRET_RE.match(v.get_secret_value()):
-            raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
-        return v
 
     @field_validator("default_timezone")
     @classmethod

@@ -29,7 +29,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
@@ -470,6 +470,8 @@ def _find_amounts(text: str) -> list[_Amount]:
 
 @dataclass(frozen=True)
 class _Totals:
+    """The amounts' part of a draft; its fields but `reading` are LogDraft's, by name."""
+
     duration_s: int | None
     distance_m: float | None
     reps: int | None
@@ -478,6 +480,11 @@ class _Totals:
     forward_m: float | None
     mode: str | None
     reading: Reading
+
+    def draft_fields(self) -> dict[str, Any]:
+        """LogDraft's amount fields: these totals, and the reading's blocks."""
+        amounts = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "reading"}
+        return {**amounts, "blocks": tuple(self.reading.blocks)}
 
 
 def _fragment(text: str, amount: _Amount) -> str:
@@ -1060,20 +1067,8 @@ def parse_log(
         days_ago = int(chosen)
     elif day.unclear:
         questions.append("day")
-    return _read_words(
-        raw,
-        words,
-        duration_s=found.duration_s,
-        distance_m=found.distance_m,
-        reps=found.reps,
-        rep_s=found.rep_s,
-        forward_s=found.forward_s,
-        forward_m=found.forward_m,
-        mode=found.mode,
-        blocks=tuple(reading.blocks),
-        days_ago=days_ago,
-        questions=tuple(dict.fromkeys(questions)),
-    )
+    asked = tuple(dict.fromkeys(questions))
+    return _read_words(raw, words, **found.draft_fields(), days_ago=days_ago, questions=asked)
 
 
 _METRES_LIKELY = re.compile(r"sprint|backpedal|shuttle|x\s*[0-9]|[0-9]\s*x|reps?\b|laps?\b", _FLAGS)

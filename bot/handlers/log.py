@@ -13,9 +13,11 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
@@ -68,6 +70,7 @@ from bot.service import (
 
 log = logging.getLogger(__name__)
 _COMMAND = re.compile(r"^/\S*")
+Pressed = TypeVar("Pressed", bound=actions.OfWorkout)
 
 
 # --- a session in words ----------------------------------------------------------------------
@@ -458,166 +461,144 @@ async def undo_command(update: Update, context: CoachContext, work: UserWork) ->
     await _remove(update, context, work, workout)
 
 
-@with_user
+# --- buttons under a logged session --------------------------------------------------------
+def own_session(
+    handler: Callable[[Update, CoachContext, UserWork, Workout, Pressed], Awaitable[None]],
+) -> Callable[[Update, CoachContext, Pressed], Coroutine[Any, Any, None]]:
+    """A button under a logged session: the handler gets that session when it is still the
+    user's own; otherwise the user is told it is gone."""
+
+    @wraps(handler)
+    async def run(update: Update, context: CoachContext, work: UserWork, pressed: Pressed) -> None:
+        wid = pressed.workout_id
+        found = await work.repo.get_workout(work.user.id, wid) if wid else None
+        if found is None:
+            await say(update, context, log_msgs.session_gone())
+            return
+        await handler(update, context, work, found, pressed)
+
+    return with_user(run)
+
+
+@own_session
 async def on_undo(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.Undo
+    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.Undo
 ) -> None:
-    workout = await _owned(update, context, work, pressed.workout_id)
-    if workout is not None:
-        await _remove(update, context, work, workout)
+    await _remove(update, context, work, w)
 
 
 # --- edit ----------------------------------------------------------------------------------
-async def _owned(
-    update: Update, context: CoachContext, work: UserWork, workout_id: int | None
-) -> Workout | None:
-    """The user's own session, or None (said) when it is gone or someone else's."""
-    found = await work.repo.get_workout(work.user.id, workout_id) if workout_id else None
-    if found is None:
-        await say(update, context, log_msgs.session_gone())
-    return found
-
-
-async def _start_edit(work: UserWork, workout: Workout, step: EditStep) -> None:
-    state = EditState(workout.id, int(time.time()))
-    await work.repo.set_conversation(work.user.id, Flow.EDIT, step, state.to_data())
-    await work.repo.commit()
-
-
 async def _edit_prompt(
     update: Update,
     context: CoachContext,
     work: UserWork,
-    workout_id: int,
+    workout: Workout,
     ask: tuple[EditStep | None, str, Keyboard | None],
 ) -> None:
     """Ask for the new value; ``ask``: the step a typed answer fills (None: buttons only),
     the question and its buttons."""
-    workout = await _owned(update, context, work, workout_id)
-    if workout is None:
-        return
     step, text, markup = ask
     if step is not None:
-        await _start_edit(work, workout, step)
+        state = EditState(workout.id, int(time.time()))
+        await work.repo.set_conversation(work.user.id, Flow.EDIT, step, state.to_data())
+        await work.repo.commit()
     await say(update, context, text, markup)
 
 
-@with_user
+@own_session
 async def on_edit_menu(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditMenu
+    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditMenu
 ) -> None:
-    workout = await _owned(update, context, work, pressed.workout_id)
-    if workout is None:
-        return
-    markup = log_msgs.edit_menu_buttons(workout.id, bool(workout_blocks(workout)))
-    await say(update, context, log_msgs.edit_menu(summary_of(workout)), markup)
+    markup = log_msgs.edit_menu_buttons(w.id, bool(workout_blocks(w)))
+    await say(update, context, log_msgs.edit_menu(summary_of(w)), markup)
 
 
-@with_user
+@own_session
 async def on_edit_amount(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditAmount
+    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditAmount
 ) -> None:
-    wid = pressed.workout_id
-    markup = log_msgs.new_duration_buttons(wid, _presets(context, work.user))
+    markup = log_msgs.new_duration_buttons(w.id, _presets(context, work.user))
     ask = (EditStep.DURATION, log_msgs.ask_new_duration(), markup)
-    await _edit_prompt(update, context, work, wid, ask)
+    await _edit_prompt(update, context, work, w, ask)
 
 
-@with_user
+@own_session
 async def on_edit_feeling(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditFeeling
+    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditFeeling
 ) -> None:
-    wid = pressed.workout_id
-    ask = (EditStep.FEELING, log_msgs.ask_new_feeling(), log_msgs.new_feeling_buttons(wid))
-    await _edit_prompt(update, context, work, wid, ask)
+    ask = (EditStep.FEELING, log_msgs.ask_new_feeling(), log_msgs.new_feeling_buttons(w.id))
+    await _edit_prompt(update, context, work, w, ask)
 
 
-@with_user
+@own_session
 async def on_edit_day(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditDay
+    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditDay
 ) -> None:
-    wid = pressed.workout_id
-    markup = log_msgs.day_buttons(wid, user_today(work.user))
-    await _edit_prompt(update, context, work, wid, (None, log_msgs.ask_new_day(), markup))
+    markup = log_msgs.day_buttons(w.id, user_today(work.user))
+    await _edit_prompt(update, context, work, w, (None, log_msgs.ask_new_day(), markup))
 
 
-@with_user
+@own_session
 async def on_edit_note(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditNote
+    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditNote
 ) -> None:
-    ask = (EditStep.NOTE, log_msgs.ask_new_note(), None)
-    await _edit_prompt(update, context, work, pressed.workout_id, ask)
+    await _edit_prompt(update, context, work, w, (EditStep.NOTE, log_msgs.ask_new_note(), None))
 
 
-@with_user
+@own_session
 async def on_edit_direction(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditDirection
+    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditDirection
 ) -> None:
-    workout = await _owned(update, context, work, pressed.workout_id)
-    if workout is None:
-        return
-    blocks = workout_blocks(workout)
+    blocks = workout_blocks(w)
     if not blocks:
         await say(update, context, render.stale_button())
         return
-    markup = log_msgs.flip_buttons(workout.id, all_parts(blocks))
-    await say(update, context, log_msgs.ask_flip(), markup)
+    await say(update, context, log_msgs.ask_flip(), log_msgs.flip_buttons(w.id, all_parts(blocks)))
 
 
 async def _edit_with(
-    update: Update,
-    context: CoachContext,
-    work: UserWork,
-    workout_id: int,
-    edit: SessionEdit | None,
+    update: Update, context: CoachContext, work: UserWork, w: Workout, edit: SessionEdit | None
 ) -> None:
     """Apply a pressed change to the user's own session; None: the press was not valid."""
-    workout = await _owned(update, context, work, workout_id)
-    if workout is None:
-        return
-    if edit is None or (edit.flip is not None and edit.flip >= _part_count(workout)):
+    if edit is None or (edit.flip is not None and edit.flip >= len(all_parts(workout_blocks(w)))):
         await say(update, context, render.stale_button())
         return
-    await _apply_edit(update, context, work, workout, edit)
+    await _apply_edit(update, context, work, w, edit)
 
 
-def _part_count(workout: Workout) -> int:
-    return len(all_parts(workout_blocks(workout)))
-
-
-@with_user
+@own_session
 async def on_set_amount(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.SetAmount
+    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.SetAmount
 ) -> None:
     ok = valid_seconds(pressed.seconds)
     edit = SessionEdit(duration_s=pressed.seconds) if ok else None
-    await _edit_with(update, context, work, pressed.workout_id, edit)
+    await _edit_with(update, context, work, w, edit)
 
 
-@with_user
+@own_session
 async def on_set_feeling(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.SetFeeling
+    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.SetFeeling
 ) -> None:
     ok = pressed.feeling in FEELING_VALUES
     edit = SessionEdit(feeling=pressed.feeling) if ok else None
-    await _edit_with(update, context, work, pressed.workout_id, edit)
+    await _edit_with(update, context, work, w, edit)
 
 
-@with_user
+@own_session
 async def on_set_day(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.SetDay
+    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.SetDay
 ) -> None:
     back = pressed.days_back
-    ok = back <= MAX_DAYS_BACK
+    ok = back <= MAX_DAYS_BACK  # before the date sum: a forged number could overflow it
     edit = SessionEdit(day=user_today(work.user) - timedelta(days=back)) if ok else None
-    await _edit_with(update, context, work, pressed.workout_id, edit)
+    await _edit_with(update, context, work, w, edit)
 
 
-@with_user
+@own_session
 async def on_flip_part(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.FlipPart
+    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.FlipPart
 ) -> None:
-    await _edit_with(update, context, work, pressed.workout_id, SessionEdit(flip=pressed.index))
+    await _edit_with(update, context, work, w, SessionEdit(flip=pressed.index))
 
 
 async def _apply_edit(

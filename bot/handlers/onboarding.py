@@ -18,15 +18,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot import render
-from bot.actions import (
-    OpenSetting,
-    PickDays,
-    PickTime,
-    PickTrack,
-    PickZone,
-    SkipStep,
-    TogglePause,
-)
+from bot.actions import OpenSetting, PickDays, PickTime, PickTrack, PickZone, SkipStep, TogglePause
 from bot.coach.days import days_field
 from bot.coach.schedule import RemindSpec, format_days, parse_remind, same_clock
 from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone, zone_at

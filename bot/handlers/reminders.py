@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any, TypeVar
 
 from telegram import Update
 
 from bot import render
-from bot.actions import ReminderDone, ReminderSkip, ReminderSnooze, Zone
+from bot.actions import OfReminder, ReminderDone, ReminderSkip, ReminderSnooze, Zone
 from bot.coach.days import days_field
 from bot.coach.pause import PauseFor, parse_pause
 from bot.coach.schedule import (
@@ -38,6 +41,8 @@ from bot.service import (
     training_days,
     user_zone,
 )
+
+Pressed = TypeVar("Pressed", bound=OfReminder)
 
 
 def schedule(user: User, now: datetime) -> msgs.Schedule:
@@ -179,25 +184,29 @@ async def _close_reminder(update: Update, outcome: str) -> None:
     await query.edit_message_text(msgs.reminder_closed(original, outcome), reply_markup=None)
 
 
-async def _for_today(
-    update: Update, context: CoachContext, user: User, day: date, now: datetime
-) -> bool:
-    """A reminder's buttons work on its own day only; an older one is closed as expired."""
-    if day == local_now(user, now).date():
-        return True
-    await _close_reminder(update, msgs.outcome_expired())
-    await say(update, context, msgs.reminder_expired())
-    return False
+def on_its_day(
+    handler: Callable[[Update, CoachContext, UserWork, Pressed, datetime], Awaitable[None]],
+) -> Callable[[Update, CoachContext, Pressed], Coroutine[Any, Any, None]]:
+    """A reminder's buttons work on its own day only (the handler gets the moment it was
+    checked at); an older reminder is closed as expired."""
+
+    @wraps(handler)
+    async def run(update: Update, context: CoachContext, work: UserWork, pressed: Pressed) -> None:
+        now = datetime.now(UTC)
+        if pressed.day == local_now(work.user, now).date():
+            await handler(update, context, work, pressed, now)
+            return
+        await _close_reminder(update, msgs.outcome_expired())
+        await say(update, context, msgs.reminder_expired())
+
+    return with_user(run)
 
 
-@with_user
+@on_its_day
 async def on_reminder_done(
-    update: Update, context: CoachContext, work: UserWork, pressed: ReminderDone
+    update: Update, context: CoachContext, work: UserWork, pressed: ReminderDone, now: datetime
 ) -> None:
     """Logs today's session as planned, once."""
-    now = datetime.now(UTC)
-    if not await _for_today(update, context, work.user, pressed.day, now):
-        return
     if await work.repo.logged_on(work.user.id, pressed.day):
         # A second press (queued before the first edit landed) or a session logged since
         # the reminder: today is already in the log, so don't add it twice.
@@ -211,22 +220,17 @@ async def on_reminder_done(
     await say(update, context, msgs.logged_from_reminder(told), log_msgs.session_buttons(w.id))
 
 
-@with_user
+@on_its_day
 async def on_reminder_snooze(
-    update: Update, context: CoachContext, work: UserWork, pressed: ReminderSnooze
+    update: Update, context: CoachContext, work: UserWork, _: ReminderSnooze, now: datetime
 ) -> None:
-    now = datetime.now(UTC)
-    if not await _for_today(update, context, work.user, pressed.day, now):
-        return
     until = snooze(work.user, now)
     await work.repo.commit()
     await _close_reminder(update, msgs.outcome_snoozed(until, user_zone(work.user)))
 
 
-@with_user
+@on_its_day
 async def on_reminder_skip(
-    update: Update, context: CoachContext, work: UserWork, pressed: ReminderSkip
+    update: Update, context: CoachContext, work: UserWork, _: ReminderSkip, now: datetime
 ) -> None:
-    if not await _for_today(update, context, work.user, pressed.day, datetime.now(UTC)):
-        return
     await _close_reminder(update, msgs.outcome_skipped())

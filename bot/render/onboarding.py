@@ -7,15 +7,7 @@ from datetime import tzinfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.actions import (
-    OpenSetting,
-    PickDays,
-    PickTime,
-    PickTrack,
-    PickZone,
-    SkipStep,
-    TogglePause,
-)
+from bot.actions import OpenSetting, PickDays, PickTime, PickTrack, PickZone, SkipStep, TogglePause
 from bot.coach.pause import Paused
 from bot.coach.types import WeekTarget
 from bot.render import e, keyboard, target_range
