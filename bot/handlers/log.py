@@ -1,10 +1,11 @@
-"""Logging sessions: /log <text>, the guided /log, plain-text offers, edit, /undo, /history.
+"""Logging sessions: /log <text>, the guided /log, sessions told in chat (offers, questions).
 
 Every step of a conversation lives in the `conversations` table (flow, step, data) and is
 committed before the bot answers, so a restart, another replica or a failed reply loses
 nothing. Button payloads carry only ids and values; each press is checked against the
 database (the owner's row, the current step, the offer's nonce) before it acts. The words
-and buttons are in render/log.py, the rules in coach/answers.py and coach/log_flows.py.
+and buttons are in render/log.py, the rules in coach/answers.py and coach/log_flows.py;
+changing what was logged (undo, edit, /history) is handlers/edit.py.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +24,6 @@ from bot import actions, render
 from bot.coach.answers import (
     FEELING_VALUES,
     SKIP,
-    edit_expired,
     is_skip,
     nothing_backward,
     open_questions,
@@ -34,8 +33,6 @@ from bot.coach.answers import (
     with_answer,
 )
 from bot.coach.log_flows import (
-    EditState,
-    EditStep,
     GuidedLog,
     LogStep,
     OfferStep,
@@ -43,21 +40,16 @@ from bot.coach.log_flows import (
     guided_draft,
 )
 from bot.coach.parsing import MAX_TEXT, looks_like_log, parse_duration_answer, parse_log, read_note
-from bot.coach.sessions import all_parts
 from bot.coach.types import LogDraft, ParseError
-from bot.coach.when import MAX_DAYS_BACK
 from bot.context import CoachContext
 from bot.db.models import User, Workout
 from bot.db.repo import Repo
 from bot.flows import LOG_FLOWS, PENDING, Flow, TypedAnswer
 from bot.handlers.common import UserWork, clear_buttons, say, with_user
-from bot.render import Keyboard
 from bot.render import log as log_msgs
 from bot.render.log import session_buttons as session_buttons  # for handlers/reminders.py
 from bot.service import (
     Logged,
-    SessionEdit,
-    apply_edit,
     record_session,
     target_draft,
     today_target,
@@ -92,7 +84,7 @@ def logged_text(logged: Logged) -> str:
     return log_msgs.logged_reply(summary_of(w), w.local_date, logged.feedback)
 
 
-def _duration_problem(result: LogDraft | ParseError) -> str | None:
+def duration_problem(result: LogDraft | ParseError) -> str | None:
     """Why a typed duration can't be used, in the user's terms; None when it can."""
     if isinstance(result, ParseError):
         if result.code in ("absurd", "not_positive", "too_long"):
@@ -103,7 +95,7 @@ def _duration_problem(result: LogDraft | ParseError) -> str | None:
     return None
 
 
-def _presets(context: CoachContext, user: User) -> tuple[int, ...]:
+def presets(context: CoachContext, user: User) -> tuple[int, ...]:
     return presets_for(week_target(context.content, user))
 
 
@@ -150,7 +142,7 @@ async def log_command(update: Update, context: CoachContext, work: UserWork) -> 
     text = _command_text(update, context)
     if not text:
         await _set_step(work, LogStep.DURATION, GuidedLog())
-        markup = log_msgs.guided_duration_buttons(_presets(context, work.user))
+        markup = log_msgs.guided_duration_buttons(presets(context, work.user))
         await say(update, context, log_msgs.ask_duration(), markup)
         return
     result = parse_log(text, user_today(work.user))
@@ -185,9 +177,9 @@ async def guided_text(
 
 async def _typed_duration(update: Update, context: CoachContext, work: UserWork, text: str) -> None:
     result = parse_duration_answer(text)
-    problem = _duration_problem(result)
+    problem = duration_problem(result)
     if problem is not None or not isinstance(result, LogDraft) or not result.duration_s:
-        markup = log_msgs.guided_duration_buttons(_presets(context, work.user))
+        markup = log_msgs.guided_duration_buttons(presets(context, work.user))
         await say(update, context, problem or log_msgs.duration_not_understood(), markup)
         return
     feeling = result.feeling.value if result.feeling else None
@@ -455,254 +447,3 @@ async def on_answer(
         return
     answers = with_answer(pending.answers, question, pressed.value)
     await _settle(update, context, work, replace(pending, answers=answers))
-
-
-# --- undo ----------------------------------------------------------------------------------
-async def _remove(update: Update, context: CoachContext, work: UserWork, w: Workout) -> None:
-    summary, day = summary_of(w), w.local_date
-    await work.repo.delete_workout(w)
-    await work.repo.commit()
-    await clear_buttons(update)
-    await say(update, context, log_msgs.undone(summary, day))
-
-
-@with_user
-async def undo_command(update: Update, context: CoachContext, work: UserWork) -> None:
-    workout = await work.repo.last_workout(work.user.id)
-    if workout is None:
-        await say(update, context, log_msgs.nothing_to_undo())
-        return
-    await _remove(update, context, work, workout)
-
-
-@with_user
-async def on_undo(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.Undo
-) -> None:
-    workout = await _owned(update, context, work, pressed.workout_id)
-    if workout is not None:
-        await _remove(update, context, work, workout)
-
-
-# --- edit ----------------------------------------------------------------------------------
-async def _owned(
-    update: Update, context: CoachContext, work: UserWork, workout_id: int | None
-) -> Workout | None:
-    """The user's own session, or None (said) when it is gone or someone else's."""
-    found = await work.repo.get_workout(work.user.id, workout_id) if workout_id else None
-    if found is None:
-        await say(update, context, log_msgs.session_gone())
-    return found
-
-
-async def _start_edit(work: UserWork, workout: Workout, step: EditStep) -> None:
-    state = EditState(workout.id, int(time.time()))
-    await work.repo.set_conversation(work.user.id, Flow.EDIT, step, state.to_data())
-    await work.repo.commit()
-
-
-async def _edit_prompt(
-    update: Update,
-    context: CoachContext,
-    work: UserWork,
-    workout_id: int,
-    ask: tuple[EditStep | None, str, Keyboard | None],
-) -> None:
-    """Ask for the new value; ``ask``: the step a typed answer fills (None: buttons only),
-    the question and its buttons."""
-    workout = await _owned(update, context, work, workout_id)
-    if workout is None:
-        return
-    step, text, markup = ask
-    if step is not None:
-        await _start_edit(work, workout, step)
-    await say(update, context, text, markup)
-
-
-@with_user
-async def on_edit_menu(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditMenu
-) -> None:
-    workout = await _owned(update, context, work, pressed.workout_id)
-    if workout is None:
-        return
-    markup = log_msgs.edit_menu_buttons(workout.id, bool(workout_blocks(workout)))
-    await say(update, context, log_msgs.edit_menu(summary_of(workout)), markup)
-
-
-@with_user
-async def on_edit_amount(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditAmount
-) -> None:
-    wid = pressed.workout_id
-    markup = log_msgs.new_duration_buttons(wid, _presets(context, work.user))
-    ask = (EditStep.DURATION, log_msgs.ask_new_duration(), markup)
-    await _edit_prompt(update, context, work, wid, ask)
-
-
-@with_user
-async def on_edit_feeling(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditFeeling
-) -> None:
-    wid = pressed.workout_id
-    ask = (EditStep.FEELING, log_msgs.ask_new_feeling(), log_msgs.new_feeling_buttons(wid))
-    await _edit_prompt(update, context, work, wid, ask)
-
-
-@with_user
-async def on_edit_day(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditDay
-) -> None:
-    wid = pressed.workout_id
-    markup = log_msgs.day_buttons(wid, user_today(work.user))
-    await _edit_prompt(update, context, work, wid, (None, log_msgs.ask_new_day(), markup))
-
-
-@with_user
-async def on_edit_note(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditNote
-) -> None:
-    ask = (EditStep.NOTE, log_msgs.ask_new_note(), None)
-    await _edit_prompt(update, context, work, pressed.workout_id, ask)
-
-
-@with_user
-async def on_edit_direction(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.EditDirection
-) -> None:
-    workout = await _owned(update, context, work, pressed.workout_id)
-    if workout is None:
-        return
-    blocks = workout_blocks(workout)
-    if not blocks:
-        await say(update, context, render.stale_button())
-        return
-    markup = log_msgs.flip_buttons(workout.id, all_parts(blocks))
-    await say(update, context, log_msgs.ask_flip(), markup)
-
-
-async def _edit_with(
-    update: Update,
-    context: CoachContext,
-    work: UserWork,
-    workout_id: int,
-    edit: SessionEdit | None,
-) -> None:
-    """Apply a pressed change to the user's own session; None: the press was not valid."""
-    workout = await _owned(update, context, work, workout_id)
-    if workout is None:
-        return
-    if edit is None or (edit.flip is not None and edit.flip >= _part_count(workout)):
-        await say(update, context, render.stale_button())
-        return
-    await _apply_edit(update, context, work, workout, edit)
-
-
-def _part_count(workout: Workout) -> int:
-    return len(all_parts(workout_blocks(workout)))
-
-
-@with_user
-async def on_set_amount(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.SetAmount
-) -> None:
-    ok = valid_seconds(pressed.seconds)
-    edit = SessionEdit(duration_s=pressed.seconds) if ok else None
-    await _edit_with(update, context, work, pressed.workout_id, edit)
-
-
-@with_user
-async def on_set_feeling(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.SetFeeling
-) -> None:
-    ok = pressed.feeling in FEELING_VALUES
-    edit = SessionEdit(feeling=pressed.feeling) if ok else None
-    await _edit_with(update, context, work, pressed.workout_id, edit)
-
-
-@with_user
-async def on_set_day(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.SetDay
-) -> None:
-    back = pressed.days_back
-    ok = back <= MAX_DAYS_BACK
-    edit = SessionEdit(day=user_today(work.user) - timedelta(days=back)) if ok else None
-    await _edit_with(update, context, work, pressed.workout_id, edit)
-
-
-@with_user
-async def on_flip_part(
-    update: Update, context: CoachContext, work: UserWork, pressed: actions.FlipPart
-) -> None:
-    await _edit_with(update, context, work, pressed.workout_id, SessionEdit(flip=pressed.index))
-
-
-async def _apply_edit(
-    update: Update, context: CoachContext, work: UserWork, workout: Workout, edit: SessionEdit
-) -> None:
-    apply_edit(workout, edit)
-    convo = await work.repo.get_conversation(workout.user_id)
-    if convo is not None and convo.flow == Flow.EDIT:
-        await work.repo.clear_conversation(workout.user_id)
-    await work.repo.commit()
-    await clear_buttons(update)
-    text = log_msgs.edited_session(summary_of(workout), workout.local_date)
-    await say(update, context, text, session_buttons(workout.id))
-
-
-async def edit_text(
-    update: Update, context: CoachContext, work: UserWork, answer: TypedAnswer
-) -> None:
-    """A typed new amount, feeling or note for the session being edited."""
-    state = EditState.from_data(answer.data)
-    if edit_expired(state.since, time.time()):
-        # The user asked to edit long ago and moved on: read the text as a new message.
-        await work.repo.clear_conversation(work.user.id)
-        await work.repo.commit()
-        if not await offer_from_text(update, context, work, answer.text):
-            await say(update, context, render.not_understood())
-        return
-    wid = state.workout_id
-    workout = await work.repo.get_workout(work.user.id, wid) if wid is not None else None
-    if workout is None:
-        await work.repo.clear_conversation(work.user.id)
-        await work.repo.commit()
-        await say(update, context, log_msgs.session_gone())
-        return
-    edit = await _typed_edit(update, context, work, workout, answer)
-    if edit is not None:
-        await _apply_edit(update, context, work, workout, edit)
-
-
-async def _typed_edit(
-    update: Update, context: CoachContext, work: UserWork, workout: Workout, answer: TypedAnswer
-) -> SessionEdit | None:
-    """The change a typed answer asks for; None (with the reason said) when it can't be read."""
-    text, wid = answer.text, workout.id
-    if answer.step == EditStep.FEELING:
-        feeling = read_note(text).feeling
-        if feeling is None:
-            markup = log_msgs.new_feeling_buttons(wid)
-            await say(update, context, log_msgs.feeling_not_understood(), markup)
-            return None
-        return SessionEdit(feeling=feeling.value)
-    if answer.step == EditStep.NOTE:
-        if len(text.strip()) > MAX_TEXT:
-            await say(update, context, log_msgs.note_too_long(MAX_TEXT))
-            return None
-        return SessionEdit(note="" if is_skip(text) else text.strip())
-    result = parse_duration_answer(text)
-    typed = result if isinstance(result, LogDraft) and result.blocks else None
-    if typed is None or not (typed.duration_s or typed.distance_m):
-        problem = _duration_problem(result) or log_msgs.duration_not_understood()
-        markup = log_msgs.new_duration_buttons(wid, _presets(context, work.user))
-        await say(update, context, problem, markup)
-        return None
-    return SessionEdit(typed=typed)
-
-
-# --- history -------------------------------------------------------------------------------
-@with_user
-async def history_command(update: Update, context: CoachContext, work: UserWork) -> None:
-    rows = await work.repo.recent_workouts(work.user.id, 10)
-    await say(update, context, log_msgs.history([(w.local_date, summary_of(w)) for w in rows]))
