@@ -29,6 +29,7 @@ from bot.handlers import (
     basics,
     buttons,
     chat,
+    edit,
     errors,
     guide,
     log,
@@ -109,8 +110,8 @@ def add_handlers(app: CoachApp) -> None:
         "help": basics.help_command,
         "cancel": basics.cancel,
         "log": log.log_command,
-        "undo": log.undo_command,
-        "history": log.history_command,
+        "undo": edit.undo_command,
+        "history": edit.history_command,
         "remind": reminder_handlers.remind_command,
         "timezone": reminder_handlers.timezone_command,
         "pause": reminder_handlers.pause_command,
@@ -139,17 +140,17 @@ def add_handlers(app: CoachApp) -> None:
 
 def register_buttons() -> None:
     """Button actions (see bot/actions.py) and the handler each one reaches."""
-    buttons.route(actions.Undo, log.on_undo)
-    buttons.route(actions.EditMenu, log.on_edit_menu)
-    buttons.route(actions.EditAmount, log.on_edit_amount)
-    buttons.route(actions.EditFeeling, log.on_edit_feeling)
-    buttons.route(actions.EditDay, log.on_edit_day)
-    buttons.route(actions.EditNote, log.on_edit_note)
-    buttons.route(actions.EditDirection, log.on_edit_direction)
-    buttons.route(actions.SetAmount, log.on_set_amount)
-    buttons.route(actions.SetFeeling, log.on_set_feeling)
-    buttons.route(actions.SetDay, log.on_set_day)
-    buttons.route(actions.FlipPart, log.on_flip_part)
+    buttons.route(actions.Undo, edit.on_undo)
+    buttons.route(actions.EditMenu, edit.on_edit_menu)
+    buttons.route(actions.EditAmount, edit.on_edit_amount)
+    buttons.route(actions.EditFeeling, edit.on_edit_feeling)
+    buttons.route(actions.EditDay, edit.on_edit_day)
+    buttons.route(actions.EditNote, edit.on_edit_note)
+    buttons.route(actions.EditDirection, edit.on_edit_direction)
+    buttons.route(actions.SetAmount, edit.on_set_amount)
+    buttons.route(actions.SetFeeling, edit.on_set_feeling)
+    buttons.route(actions.SetDay, edit.on_set_day)
+    buttons.route(actions.FlipPart, edit.on_flip_part)
     buttons.route(actions.GuidedAmount, log.on_guided_amount)
     buttons.route(actions.GuidedFeeling, log.on_guided_feeling)
     buttons.route(actions.GuidedNote, log.on_guided_note)

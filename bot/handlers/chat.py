@@ -19,7 +19,7 @@ from bot.coach.parsing import looks_like_log
 from bot.context import CoachContext
 from bot.db.models import User
 from bot.flows import WAITING_FLOWS, Flow, TypedAnswer
-from bot.handlers import log, onboarding, progress
+from bot.handlers import edit, log, onboarding, progress
 from bot.handlers.common import UserWork, load_user, say
 from bot.render import chat as msgs
 from bot.render import log as log_msgs
@@ -41,7 +41,7 @@ async def _onboarding_text(
 # The guided flows that take typed answers, by the flow name stored in `conversations`.
 TEXT_FLOWS: dict[str, FlowHandler] = {
     Flow.LOG: log.guided_text,
-    Flow.EDIT: log.edit_text,
+    Flow.EDIT: edit.edit_text,
     Flow.ONBOARD: _onboarding_text,
     Flow.SETTINGS: _onboarding_text,
 }

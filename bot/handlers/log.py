@@ -12,12 +12,9 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import time
-from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
@@ -26,7 +23,6 @@ from bot import actions, render
 from bot.coach.answers import (
     FEELING_VALUES,
     SKIP,
-    edit_expired,
     is_skip,
     nothing_backward,
     open_questions,
@@ -36,8 +32,6 @@ from bot.coach.answers import (
     with_answer,
 )
 from bot.coach.log_flows import (
-    EditState,
-    EditStep,
     GuidedLog,
     LogStep,
     OfferStep,
@@ -45,32 +39,25 @@ from bot.coach.log_flows import (
     guided_draft,
 )
 from bot.coach.parsing import MAX_TEXT, looks_like_log, parse_duration_answer, parse_log, read_note
-from bot.coach.sessions import all_parts
 from bot.coach.types import LogDraft, ParseError
-from bot.coach.when import MAX_DAYS_BACK
 from bot.context import CoachContext
 from bot.db.models import User, Workout
 from bot.db.repo import Repo
 from bot.flows import LOG_FLOWS, PENDING, Flow, TypedAnswer
 from bot.handlers.common import UserWork, clear_buttons, say, with_user
-from bot.render import Keyboard
 from bot.render import log as log_msgs
 from bot.render.log import session_buttons
 from bot.service import (
-    SessionEdit,
-    apply_edit,
     as_told,
     record_session,
     target_draft,
     today_target,
     user_today,
     week_target,
-    workout_blocks,
 )
 
 log = logging.getLogger(__name__)
 _COMMAND = re.compile(r"^/\S*")
-Pressed = TypeVar("Pressed", bound=actions.OfWorkout)
 
 
 # --- a session in words ----------------------------------------------------------------------
@@ -78,7 +65,7 @@ def summary_of(w: Workout) -> str:
     return log_msgs.summary(as_told(w))
 
 
-def _duration_problem(result: LogDraft | ParseError) -> str | None:
+def duration_problem(result: LogDraft | ParseError) -> str | None:
     """Why a typed duration can't be used, in the user's terms; None when it can."""
     if isinstance(result, ParseError):
         if result.code in ("absurd", "not_positive", "too_long"):
@@ -89,7 +76,7 @@ def _duration_problem(result: LogDraft | ParseError) -> str | None:
     return None
 
 
-def _presets(context: CoachContext, user: User) -> tuple[int, ...]:
+def presets(context: CoachContext, user: User) -> tuple[int, ...]:
     return presets_for(week_target(context.content, user))
 
 
@@ -136,7 +123,7 @@ async def log_command(update: Update, context: CoachContext, work: UserWork) -> 
     text = _command_text(update, context)
     if not text:
         await _set_step(work, LogStep.DURATION, GuidedLog())
-        markup = log_msgs.guided_duration_buttons(_presets(context, work.user))
+        markup = log_msgs.guided_duration_buttons(presets(context, work.user))
         await say(update, context, log_msgs.ask_duration(), markup)
         return
     result = parse_log(text, user_today(work.user))
@@ -171,9 +158,9 @@ async def guided_text(
 
 async def _typed_duration(update: Update, context: CoachContext, work: UserWork, text: str) -> None:
     result = parse_duration_answer(text)
-    problem = _duration_problem(result)
+    problem = duration_problem(result)
     if problem is not None or not isinstance(result, LogDraft) or not result.duration_s:
-        markup = log_msgs.guided_duration_buttons(_presets(context, work.user))
+        markup = log_msgs.guided_duration_buttons(presets(context, work.user))
         await say(update, context, problem or log_msgs.duration_not_understood(), markup)
         return
     feeling = result.feeling.value if result.feeling else None
@@ -441,232 +428,3 @@ async def on_answer(
         return
     answers = with_answer(pending.answers, question, pressed.value)
     await _settle(update, context, work, replace(pending, answers=answers))
-
-
-# --- undo ----------------------------------------------------------------------------------
-async def _remove(update: Update, context: CoachContext, work: UserWork, w: Workout) -> None:
-    summary, day = summary_of(w), w.local_date
-    await work.repo.delete_workout(w)
-    await work.repo.commit()
-    await clear_buttons(update)
-    await say(update, context, log_msgs.undone(summary, day))
-
-
-@with_user
-async def undo_command(update: Update, context: CoachContext, work: UserWork) -> None:
-    workout = await work.repo.last_workout(work.user.id)
-    if workout is None:
-        await say(update, context, log_msgs.nothing_to_undo())
-        return
-    await _remove(update, context, work, workout)
-
-
-# --- buttons under a logged session --------------------------------------------------------
-def own_session(
-    handler: Callable[[Update, CoachContext, UserWork, Workout, Pressed], Awaitable[None]],
-) -> Callable[[Update, CoachContext, Pressed], Coroutine[Any, Any, None]]:
-    """A button under a logged session: the handler gets that session when it is still the
-    user's own; otherwise the user is told it is gone."""
-
-    @wraps(handler)
-    async def run(update: Update, context: CoachContext, work: UserWork, pressed: Pressed) -> None:
-        wid = pressed.workout_id
-        found = await work.repo.get_workout(work.user.id, wid) if wid else None
-        if found is None:
-            await say(update, context, log_msgs.session_gone())
-            return
-        await handler(update, context, work, found, pressed)
-
-    return with_user(run)
-
-
-@own_session
-async def on_undo(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.Undo
-) -> None:
-    await _remove(update, context, work, w)
-
-
-# --- edit ----------------------------------------------------------------------------------
-async def _edit_prompt(
-    update: Update,
-    context: CoachContext,
-    work: UserWork,
-    workout: Workout,
-    ask: tuple[EditStep | None, str, Keyboard | None],
-) -> None:
-    """Ask for the new value; ``ask``: the step a typed answer fills (None: buttons only),
-    the question and its buttons."""
-    step, text, markup = ask
-    if step is not None:
-        state = EditState(workout.id, int(time.time()))
-        await work.repo.set_conversation(work.user.id, Flow.EDIT, step, state.to_data())
-        await work.repo.commit()
-    await say(update, context, text, markup)
-
-
-@own_session
-async def on_edit_menu(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditMenu
-) -> None:
-    markup = log_msgs.edit_menu_buttons(w.id, bool(workout_blocks(w)))
-    await say(update, context, log_msgs.edit_menu(summary_of(w)), markup)
-
-
-@own_session
-async def on_edit_amount(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditAmount
-) -> None:
-    markup = log_msgs.new_duration_buttons(w.id, _presets(context, work.user))
-    ask = (EditStep.DURATION, log_msgs.ask_new_duration(), markup)
-    await _edit_prompt(update, context, work, w, ask)
-
-
-@own_session
-async def on_edit_feeling(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditFeeling
-) -> None:
-    ask = (EditStep.FEELING, log_msgs.ask_new_feeling(), log_msgs.new_feeling_buttons(w.id))
-    await _edit_prompt(update, context, work, w, ask)
-
-
-@own_session
-async def on_edit_day(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditDay
-) -> None:
-    markup = log_msgs.day_buttons(w.id, user_today(work.user))
-    await _edit_prompt(update, context, work, w, (None, log_msgs.ask_new_day(), markup))
-
-
-@own_session
-async def on_edit_note(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditNote
-) -> None:
-    await _edit_prompt(update, context, work, w, (EditStep.NOTE, log_msgs.ask_new_note(), None))
-
-
-@own_session
-async def on_edit_direction(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, _: actions.EditDirection
-) -> None:
-    blocks = workout_blocks(w)
-    if not blocks:
-        await say(update, context, render.stale_button())
-        return
-    await say(update, context, log_msgs.ask_flip(), log_msgs.flip_buttons(w.id, all_parts(blocks)))
-
-
-async def _edit_with(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, edit: SessionEdit | None
-) -> None:
-    """Apply a pressed change to the user's own session; None: the press was not valid."""
-    if edit is None or (edit.flip is not None and edit.flip >= len(all_parts(workout_blocks(w)))):
-        await say(update, context, render.stale_button())
-        return
-    await _apply_edit(update, context, work, w, edit)
-
-
-@own_session
-async def on_set_amount(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.SetAmount
-) -> None:
-    ok = valid_seconds(pressed.seconds)
-    edit = SessionEdit(duration_s=pressed.seconds) if ok else None
-    await _edit_with(update, context, work, w, edit)
-
-
-@own_session
-async def on_set_feeling(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.SetFeeling
-) -> None:
-    ok = pressed.feeling in FEELING_VALUES
-    edit = SessionEdit(feeling=pressed.feeling) if ok else None
-    await _edit_with(update, context, work, w, edit)
-
-
-@own_session
-async def on_set_day(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.SetDay
-) -> None:
-    back = pressed.days_back
-    ok = back <= MAX_DAYS_BACK  # before the date sum: a forged number could overflow it
-    edit = SessionEdit(day=user_today(work.user) - timedelta(days=back)) if ok else None
-    await _edit_with(update, context, work, w, edit)
-
-
-@own_session
-async def on_flip_part(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.FlipPart
-) -> None:
-    await _edit_with(update, context, work, w, SessionEdit(flip=pressed.index))
-
-
-async def _apply_edit(
-    update: Update, context: CoachContext, work: UserWork, workout: Workout, edit: SessionEdit
-) -> None:
-    apply_edit(workout, edit)
-    convo = await work.repo.get_conversation(workout.user_id)
-    if convo is not None and convo.flow == Flow.EDIT:
-        await work.repo.clear_conversation(workout.user_id)
-    await work.repo.commit()
-    await clear_buttons(update)
-    text = log_msgs.edited_session(summary_of(workout), workout.local_date)
-    await say(update, context, text, session_buttons(workout.id))
-
-
-async def edit_text(
-    update: Update, context: CoachContext, work: UserWork, answer: TypedAnswer
-) -> None:
-    """A typed new amount, feeling or note for the session being edited."""
-    state = EditState.from_data(answer.data)
-    if edit_expired(state.since, time.time()):
-        # The user asked to edit long ago and moved on: read the text as a new message.
-        await work.repo.clear_conversation(work.user.id)
-        await work.repo.commit()
-        if not await offer_from_text(update, context, work, answer.text):
-            await say(update, context, render.not_understood())
-        return
-    wid = state.workout_id
-    workout = await work.repo.get_workout(work.user.id, wid) if wid is not None else None
-    if workout is None:
-        await work.repo.clear_conversation(work.user.id)
-        await work.repo.commit()
-        await say(update, context, log_msgs.session_gone())
-        return
-    edit = await _typed_edit(update, context, work, workout, answer)
-    if edit is not None:
-        await _apply_edit(update, context, work, workout, edit)
-
-
-async def _typed_edit(
-    update: Update, context: CoachContext, work: UserWork, workout: Workout, answer: TypedAnswer
-) -> SessionEdit | None:
-    """The change a typed answer asks for; None (with the reason said) when it can't be read."""
-    text, wid = answer.text, workout.id
-    if answer.step == EditStep.FEELING:
-        feeling = read_note(text).feeling
-        if feeling is None:
-            markup = log_msgs.new_feeling_buttons(wid)
-            await say(update, context, log_msgs.feeling_not_understood(), markup)
-            return None
-        return SessionEdit(feeling=feeling.value)
-    if answer.step == EditStep.NOTE:
-        if len(text.strip()) > MAX_TEXT:
-            await say(update, context, log_msgs.note_too_long(MAX_TEXT))
-            return None
-        return SessionEdit(note="" if is_skip(text) else text.strip())
-    result = parse_duration_answer(text)
-    typed = result if isinstance(result, LogDraft) and result.blocks else None
-    if typed is None or not (typed.duration_s or typed.distance_m):
-        problem = _duration_problem(result) or log_msgs.duration_not_understood()
-        markup = log_msgs.new_duration_buttons(wid, _presets(context, work.user))
-        await say(update, context, problem, markup)
-        return None
-    return SessionEdit(typed=typed)
-
-
-# --- history -------------------------------------------------------------------------------
-@with_user
-async def history_command(update: Update, context: CoachContext, work: UserWork) -> None:
-    rows = await work.repo.recent_workouts(work.user.id, 10)
-    await say(update, context, log_msgs.history([(w.local_date, summary_of(w)) for w in rows]))
