@@ -230,6 +230,11 @@ class _WeekMeta(BaseModel):
     walk_max_s: int = Field(default=0, ge=0, le=4 * 3600)
     speed_kmh: float | None = Field(default=None, gt=0, le=20)
 
+    def target(self) -> WeekTarget:
+        """The week as the core reads it: the same fields, the blocks as structure."""
+        fields = self.model_dump(exclude={"blocks"})
+        return WeekTarget(**fields, blocks=tuple(b.block() for b in self.blocks))
+
     @model_validator(mode="after")
     def _range(self) -> Self:
         if self.min_s > self.max_s:
@@ -442,25 +447,7 @@ def _parse_plan(meta: dict[str, Any], body: str, path: Path, root: Path) -> Trac
             raise _fail(path, root, f"week {number} is listed more than once")
         if number not in numbers:
             raise _fail(path, root, f"week {number} is missing (weeks must be 1 to 8)")
-    weeks = tuple(
-        WeekTarget(
-            week=w.week,
-            phase=w.phase,
-            sessions=w.sessions,
-            min_s=w.min_s,
-            max_s=w.max_s,
-            workout=w.workout,
-            focus=w.focus,
-            blocks=tuple(b.block() for b in w.blocks),
-            measure=w.measure,
-            min_count=w.min_count,
-            max_count=w.max_count,
-            walk_min_s=w.walk_min_s,
-            walk_max_s=w.walk_max_s,
-            speed_kmh=w.speed_kmh,
-        )
-        for w in sorted(data.weeks, key=lambda w: w.week)
-    )
+    weeks = tuple(w.target() for w in sorted(data.weeks, key=lambda w: w.week))
     problem = plan_problem(weeks)
     if problem:
         raise _fail(path, root, problem)

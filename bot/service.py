@@ -40,6 +40,7 @@ from bot.coach.types import (
     Reason,
     SessionFact,
     WeekTarget,
+    amounts_of,
 )
 from bot.content import Content, Tip, TrackPlan
 from bot.db.models import PlanChange, User, Workout
@@ -224,17 +225,8 @@ def as_told(w: Workout) -> LogDraft:
 
 
 def fact(w: Workout) -> SessionFact:
-    return SessionFact(
-        local_date=w.local_date,
-        duration_s=w.duration_s,
-        distance_m=w.distance_m,
-        pain=w.pain,
-        feeling=Feeling(w.feeling) if w.feeling else None,
-        reps=w.reps,
-        mode=w.mode,
-        forward_s=w.forward_s,
-        forward_m=w.forward_m,
-    )
+    feeling = Feeling(w.feeling) if w.feeling else None
+    return SessionFact(local_date=w.local_date, pain=w.pain, feeling=feeling, **amounts_of(w))
 
 
 def pain_open(user: User) -> bool:
@@ -442,12 +434,7 @@ async def record_session(
         user_id=user.id,
         logged_at=now,
         local_date=day,
-        duration_s=draft.duration_s,
-        distance_m=draft.distance_m,
-        forward_s=draft.forward_s,
-        forward_m=draft.forward_m,
-        reps=draft.reps,
-        mode=draft.mode,
+        **amounts_of(draft),
         blocks=blocks_to_data(draft.blocks),
         feeling=draft.feeling.value if draft.feeling else None,
         pain=stored_pain,
@@ -560,18 +547,13 @@ def export_row(w: Workout, notes: str) -> ExportRow:
     return ExportRow(
         logged_at=w.logged_at,
         local_date=w.local_date,
-        duration_s=w.duration_s,
-        distance_m=w.distance_m,
         feeling=Feeling(w.feeling) if w.feeling in _FEELINGS else None,
         pain=w.pain,
         body_parts=tuple(p for p in w.body_parts.split(";") if p),
         notes=notes,
         text=w.text,
-        forward_s=w.forward_s,
-        forward_m=w.forward_m,
-        reps=w.reps,
-        mode=w.mode,
         sore=tuple(p for p in w.sore.split(";") if p),
+        **amounts_of(w),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from bot.coach.sessions import Block
 
@@ -137,6 +137,16 @@ class WeekTarget:
     @property
     def has_walk_range(self) -> bool:
         return self.walk_max_s > 0
+
+
+# A session's amounts, stored under these names on every record of it (the parser's draft, the
+# database row, the facts the core reads, the export), so they are copied by name.
+AMOUNTS = ("duration_s", "distance_m", "forward_s", "forward_m", "reps", "mode")
+
+
+def amounts_of(record: object) -> dict[str, Any]:
+    """The amounts of any record of a session, by name (see AMOUNTS)."""
+    return {name: getattr(record, name) for name in AMOUNTS}
 
 
 @dataclass(frozen=True)

@@ -727,15 +727,8 @@ class Repo:
     # --- plan ----------------------------------------------------------------------------
     async def record_plan_change(self, change: PlanChange) -> bool:
         """Store a week's decision once; False if this week was already decided."""
-        stmt = self._insert(PlanChange).values(
-            user_id=change.user_id,
-            week_start=change.week_start,
-            from_week=change.from_week,
-            to_week=change.to_week,
-            decision=change.decision,
-            reason=change.reason,
-            created_at=utcnow(),
-        )
+        given = {c.key: getattr(change, c.key) for c in PlanChange.__table__.c if c.key != "id"}
+        stmt = self._insert(PlanChange).values({**given, "created_at": utcnow()})
         result = await self.session.execute(stmt.on_conflict_do_nothing())
         return bool(getattr(result, "rowcount", 0) == 1)
 
