@@ -30,20 +30,12 @@ MAX_TEXT = 4096
 FlowHandler = Callable[[Update, CoachContext, UserWork, TypedAnswer], Awaitable[None]]
 
 
-async def _onboarding_text(
-    update: Update, context: CoachContext, work: UserWork, answer: TypedAnswer
-) -> None:
-    await onboarding.onboarding_text(
-        update, context, work.repo, work.user, answer.step, dict(answer.data), answer.text
-    )
-
-
 # The guided flows that take typed answers, by the flow name stored in `conversations`.
 TEXT_FLOWS: dict[str, FlowHandler] = {
     Flow.LOG: log.guided_text,
     Flow.EDIT: edit.edit_text,
-    Flow.ONBOARD: _onboarding_text,
-    Flow.SETTINGS: _onboarding_text,
+    Flow.ONBOARD: onboarding.onboarding_text,
+    Flow.SETTINGS: onboarding.onboarding_text,
 }
 # "7:30" or "mon wed fri 7:30" answers a step; a session there names a unit or a direction.
 _SESSION_WORDS = re.compile(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from enum import StrEnum
@@ -27,7 +27,7 @@ from bot.content import Content
 from bot.context import CoachContext
 from bot.db.models import Conversation, User
 from bot.db.repo import Repo
-from bot.flows import Flow
+from bot.flows import Flow, TypedAnswer
 from bot.handlers import reminders as reminder_handlers
 from bot.handlers.common import UserWork, clear_buttons, say, with_user
 from bot.render import onboarding as msgs
@@ -297,47 +297,64 @@ def _typed_track(content: Content, text: str) -> str | None:
 
 
 async def onboarding_text(
-    update: Update,
-    context: CoachContext,
-    repo: Repo,
-    user: User,
-    step: str,
-    data: dict[str, Any],
-    text: str,
+    update: Update, context: CoachContext, work: UserWork, answer: TypedAnswer
 ) -> None:
-    """A typed answer during onboarding or a settings change."""
-    asked = Step.of(step) or Step.ZONE
-    if asked is Step.TRACK:
-        match = _typed_track(context.content, text)
-        if match is None:
-            prompt, markup = step_prompt(Step.TRACK, user, context.content)
-            await say(update, context, prompt, markup)
-            return
-        user.track = match
-    elif asked is Step.DAYS:
-        parsed = parse_remind(f"{text[:100]} 12:00")
-        if not isinstance(parsed, RemindSpec) or not parsed.days:
-            await say(update, context, msgs.not_understood_days())
-            return
-        user.training_days = days_field(parsed.days)
-    elif asked is Step.TIME:
-        parsed = parse_remind(f"daily {text[:50]}")
-        if not isinstance(parsed, RemindSpec):
-            await say(update, context, msgs.not_understood_time())
-            return
-        set_remind_time(user, parsed.at)
-    else:
-        zone = await asyncio.to_thread(resolve_zone, text[:100])  # see /timezone
-        if isinstance(zone, ZoneChoices):
-            markup = zone_msgs.choice_keyboard(zone.options, step=True)
-            await say(update, context, zone_msgs.choices(text, zone, command=False), markup)
-            return
-        if not isinstance(zone, ZoneFound):
-            typo = zone_msgs.choice_keyboard(zone.options, step=True) if zone.options else None
-            await say(update, context, msgs.zone_suggestions(text), typo)
-            return
-        user.timezone = zone.name
-    await _advance(update, context, repo, user, asked)
+    """A typed answer during onboarding or a settings change: applied, then the next step;
+    not understood, the step's question again."""
+    asked = Step.of(answer.step) or Step.ZONE
+    if await _TYPED[asked](update, context, work.user, answer.text):
+        await _advance(update, context, work.repo, work.user, asked)
+
+
+async def _typed_track_answer(update: Update, context: CoachContext, user: User, text: str) -> bool:
+    match = _typed_track(context.content, text)
+    if match is None:
+        prompt, markup = step_prompt(Step.TRACK, user, context.content)
+        await say(update, context, prompt, markup)
+        return False
+    user.track = match
+    return True
+
+
+async def _typed_days(update: Update, context: CoachContext, user: User, text: str) -> bool:
+    parsed = parse_remind(f"{text[:100]} 12:00")
+    if not isinstance(parsed, RemindSpec) or not parsed.days:
+        await say(update, context, msgs.not_understood_days())
+        return False
+    user.training_days = days_field(parsed.days)
+    return True
+
+
+async def _typed_time(update: Update, context: CoachContext, user: User, text: str) -> bool:
+    parsed = parse_remind(f"daily {text[:50]}")
+    if not isinstance(parsed, RemindSpec):
+        await say(update, context, msgs.not_understood_time())
+        return False
+    set_remind_time(user, parsed.at)
+    return True
+
+
+async def _typed_zone(update: Update, context: CoachContext, user: User, text: str) -> bool:
+    zone = await asyncio.to_thread(resolve_zone, text[:100])  # see /timezone
+    if isinstance(zone, ZoneChoices):
+        markup = zone_msgs.choice_keyboard(zone.options, step=True)
+        await say(update, context, zone_msgs.choices(text, zone, command=False), markup)
+        return False
+    if not isinstance(zone, ZoneFound):
+        typo = zone_msgs.choice_keyboard(zone.options, step=True) if zone.options else None
+        await say(update, context, msgs.zone_suggestions(text), typo)
+        return False
+    user.timezone = zone.name
+    return True
+
+
+TypedStep = Callable[[Update, CoachContext, User, str], Awaitable[bool]]
+_TYPED: dict[Step, TypedStep] = {
+    Step.TRACK: _typed_track_answer,
+    Step.DAYS: _typed_days,
+    Step.TIME: _typed_time,
+    Step.ZONE: _typed_zone,
+}
 
 
 @with_user
