@@ -22,8 +22,6 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from bot import paths
 from bot.coach import load
@@ -762,6 +760,7 @@ class _Index:
 
     def _phrases(self, words: Sequence[str]) -> np.ndarray:
         import numpy as np
+        from rapidfuzz import fuzz, process
 
         query = " ".join(words)
         word_set = frozenset(words)
@@ -787,6 +786,8 @@ class _Index:
 
     def _coverage(self, words: Sequence[str]) -> np.ndarray:
         import numpy as np
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
 
         similar: np.ndarray = 100.0 * process.cdist(
             words,

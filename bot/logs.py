@@ -14,8 +14,6 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Literal
 
-from pythonjsonlogger.json import JsonFormatter
-
 from bot import metrics
 
 LogFormat = Literal["text", "json"]
@@ -99,26 +97,32 @@ class RedactFilter(logging.Filter):
         return True
 
 
-class _JsonFormatter(JsonFormatter):
-    """JSON lines whose traceback is the one RedactFilter already cleaned of secrets."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        if record.exc_info and record.exc_text:
-            exc_info, record.exc_info = record.exc_info, None
-            try:
-                return super().format(record)
-            finally:
-                record.exc_info = exc_info
-        return super().format(record)
-
-
 def formatter(fmt: LogFormat) -> logging.Formatter:
     if fmt == "json":
-        return _JsonFormatter(
-            list(JSON_FIELDS),
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-        )
+        return _json_formatter()
     return logging.Formatter(TEXT_FORMAT)
+
+
+def _json_formatter() -> logging.Formatter:
+    """The JSON formatter; python-json-logger is imported only when LOG_FORMAT=json."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    class _JsonFormatter(JsonFormatter):
+        """JSON lines whose traceback is the one RedactFilter already cleaned of secrets."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            if record.exc_info and record.exc_text:
+                exc_info, record.exc_info = record.exc_info, None
+                try:
+                    return super().format(record)
+                finally:
+                    record.exc_info = exc_info
+            return super().format(record)
+
+    return _JsonFormatter(
+        list(JSON_FIELDS),
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+    )
 
 
 def setup_logging(

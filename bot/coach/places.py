@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 DATA = "cities.tsv.gz"
 SYSTEM_ZONEINFO = Path("/usr/share/zoneinfo")
 # A qualifier typed with a typo ("ontaro") still matches a region or country this close.
@@ -195,6 +193,8 @@ class Table:
 
     def narrow(self, cities: list[City], qualifiers: list[str]) -> list[City] | None:
         """The cities every qualifier fits (typos allowed), or None when none is a place."""
+        from rapidfuzz import fuzz, process  # loaded with the first lookup, as the table is
+
         kept = cities
         for q in qualifiers:
             forms = region_keys(q)  # "lviv oblast" is also "lviv"
@@ -261,6 +261,8 @@ class Table:
 
     def near_misses(self, key: str, limit: int = 3) -> list[Place]:
         """Big cities whose name is spelled almost like ``key`` (not the same name)."""
+        from rapidfuzz import fuzz, process
+
         return [
             self._biggest(name)
             for name, _, _ in process.extract(
@@ -271,6 +273,8 @@ class Table:
 
     def suggest(self, key: str, limit: int = 5) -> list[tuple[float, Place]]:
         """(similarity, city) for cities over 100,000 people whose name looks like ``key``."""
+        from rapidfuzz import fuzz, process
+
         found: list[tuple[float, Place]] = []
         for name, score, _ in process.extract(
             key, self.known_names, scorer=fuzz.ratio, limit=limit, score_cutoff=70

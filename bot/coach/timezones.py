@@ -37,8 +37,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from bot.coach import places
 
 MIN_OFFSET_MINUTES = -12 * 60
@@ -246,6 +244,8 @@ def _exact(key: str) -> str | None:
 
 def _iana_suggestions(key: str, limit: int) -> list[tuple[float, str]]:
     """(similarity, IANA name) for zones whose name, city or alias looks like ``key``."""
+    from rapidfuzz import fuzz, process  # loaded with the first typo, not at start-up
+
     keys, names = _fuzzy_choices()
     found: list[tuple[float, str]] = []
     best: float | None = None

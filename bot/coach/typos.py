@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 VOCABULARY: tuple[str, ...] = (
     "minutes",
     "minute",
@@ -94,6 +91,9 @@ def correct_word(word: str) -> str:
     """The vocabulary word meant by `word`, or `word` itself."""
     if word in _KNOWN or word in _KEEP:
         return word
+    from rapidfuzz import process  # loaded with the first unknown word, not at start-up
+    from rapidfuzz.distance import OSA
+
     limit = 1 if len(word) <= 5 else 2
     found = process.extract(word, VOCABULARY, scorer=OSA.distance, score_cutoff=limit, limit=3)
     found = [f for f in found if f[0][0] == word[0]]

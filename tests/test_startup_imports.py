@@ -1,0 +1,50 @@
+"""Libraries the bot does not need to serve are not imported at start-up (time and memory,
+see benchmarks/startup.py), and are there once the feature that needs them is used."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LAZY = ("rapidfuzz", "pythonjsonlogger", "pydantic_settings", "matplotlib", "numpy")
+
+
+def loaded_after(code: str, cwd: Path) -> list[str]:
+    """Which of LAZY a fresh interpreter (in ``cwd``, no .env) has imported after ``code``."""
+    probe = (
+        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {LAZY!r} if m in sys.modules]))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    found: list[str] = json.loads(out.stdout.splitlines()[-1])
+    return found
+
+
+def test_starting_the_bot_imports_none_of_the_first_use_libraries(tmp_path: Path) -> None:
+    code = (
+        "import bot.__main__, bot.runner, bot.app\n"
+        "from bot.config import load_settings\n"
+        "from bot.content import load_content\n"
+        "from bot.logs import setup_logging\n"
+        "load_settings(); load_content(); setup_logging('INFO')"
+    )
+    assert loaded_after(code, tmp_path) == []
+
+
+def test_a_typo_a_tip_search_and_json_logs_import_what_they_need(tmp_path: Path) -> None:
+    code = (
+        "from bot.coach.typos import correct_word\n"
+        "assert correct_word('minutse') == 'minutes'\n"
+        "from bot.content import load_content\n"
+        "assert load_content().search('heal striking') is not None\n"
+        "from bot.logs import setup_logging\n"
+        "setup_logging('INFO', fmt='json')"
+    )
+    assert set(loaded_after(code, tmp_path)) == {"rapidfuzz", "pythonjsonlogger", "numpy"}
