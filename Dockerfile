@@ -24,6 +24,9 @@ COPY alembic.ini ./
 COPY migrations ./migrations
 COPY content ./content
 COPY bot ./bot
+# The image's code cannot write its own bytecode (read-only to the user, PYTHONDONTWRITEBYTECODE):
+# compiled here, each start reads it instead of compiling bot/ again.
+RUN python -m compileall -q bot
 RUN mkdir -p /app/data && chown coach:coach /app/data
 VOLUME ["/app/data"]
 USER coach
