@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LAZY = ("rapidfuzz", "pythonjsonlogger", "pydantic_settings", "matplotlib", "numpy")
+LAZY = ("rapidfuzz", "pythonjsonlogger", "matplotlib", "numpy")
 
 
 def loaded_after(code: str, cwd: Path) -> list[str]:
