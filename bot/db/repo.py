@@ -72,8 +72,14 @@ def _history_statement() -> Any:
 _HISTORY = _history_statement()
 # Rows every update reads, fresh from the database: built once, not per call as get() does.
 _FRESH = {"populate_existing": True}
-_LOCK_USER = select(User).where(User.id == bindparam("u_id"))
-_LOCK_USER_PG = _LOCK_USER.with_for_update()
+# The user's row with their open conversation (if any): nearly every update asks for both, so
+# one statement answers, and `get_conversation` needs no second one in this transaction.
+_LOCK_USER = (
+    select(User, Conversation)
+    .outerjoin(Conversation, Conversation.user_id == User.id)
+    .where(User.id == bindparam("u_id"))
+)
+_LOCK_USER_PG = _LOCK_USER.with_for_update(of=User)
 _CONVERSATION = select(Conversation).where(Conversation.user_id == bindparam("c_user"))
 
 USER_TABLES: tuple[type[Any], ...] = (Workout, Conversation, Delivery, PlanChange)
@@ -111,6 +117,8 @@ class Repo:
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self.session = session
         self.dialect = dialect
+        # conversations read with their user's row in this transaction (None: there is none)
+        self._conversations: dict[int, Conversation | None] = {}
 
     def _insert(self, model: type[Any]) -> Any:
         """The dialect's INSERT (for ON CONFLICT); imported here, so a process loads one."""
@@ -124,6 +132,7 @@ class Repo:
 
     async def commit(self) -> None:
         """Commit; while an update is handled, its first commit also marks it done."""
+        self._conversations.clear()  # after the commit, read them afresh
         handling = current()
         if handling is None or handling.done:
             await self.session.commit()
@@ -256,11 +265,16 @@ class Repo:
         (SQLite transactions take the whole database's write lock at BEGIN)."""
         stmt = _LOCK_USER_PG if self.dialect == "postgresql" else _LOCK_USER
         result = await self.session.execute(stmt, {"u_id": user_id}, execution_options=_FRESH)
-        found: User | None = result.scalar_one_or_none()
-        return found
+        row = result.one_or_none()
+        if row is None:
+            return None
+        user: User = row[0]
+        self._conversations[user_id] = row[1]
+        return user
 
     async def delete_user(self, user_id: int) -> None:
         """Every row about the user, child tables first so it holds without FK cascades too."""
+        self._conversations.pop(user_id, None)
         for model in USER_TABLES:
             await self.session.execute(delete(model).where(model.user_id == user_id))
         await self.session.execute(delete(User).where(User.id == user_id))
@@ -465,6 +479,8 @@ class Repo:
 
     # --- conversations -------------------------------------------------------------------
     async def get_conversation(self, user_id: int) -> Conversation | None:
+        if user_id in self._conversations:  # read with the user's row, which is held
+            return self._conversations[user_id]
         result = await self.session.execute(
             _CONVERSATION, {"c_user": user_id}, execution_options=_FRESH
         )
@@ -483,15 +499,18 @@ class Repo:
             )
         else:
             convo.flow, convo.step, convo.data, convo.updated_at = flow, step, dict(data), utcnow()
+        self._conversations.pop(user_id, None)
         await self.session.flush()
 
     async def forget_conversations_before(self, cutoff: datetime) -> int:
+        self._conversations.clear()
         result = await self.session.execute(
             delete(Conversation).where(Conversation.updated_at < cutoff)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def clear_conversation(self, user_id: int) -> bool:
+        self._conversations[user_id] = None
         result = await self.session.execute(
             delete(Conversation).where(Conversation.user_id == user_id)
         )
