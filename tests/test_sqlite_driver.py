@@ -74,6 +74,7 @@ async def test_only_begin_and_commit_go_to_the_thread(
         assert trips == 1
         await conn.commit()
         assert trips == 2
+    assert trips == 2  # the pool's rollback on check-in: nothing open, nothing to send
     async with plain_db.engine.connect() as conn:  # committed: another connection sees it
         assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 5
 

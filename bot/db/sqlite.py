@@ -6,7 +6,8 @@ and an event-loop wake-up. Under many chats those hand-overs were a third of a /
 and each wake-up waits behind everything else ready on the loop while SQLite's one
 connection (every write transaction) stays held. Here only what may wait goes to the
 thread: BEGIN IMMEDIATE (it may wait for another process's write lock) and COMMIT (it
-waits on the disk), each in one trip. The statements between them run on the event loop's
+waits on the disk), each in one trip; the pool's rollback of a connection it takes back
+makes none when no transaction is open. The statements between them run on the event loop's
 thread at once (the lock is ours; each takes microseconds), so a transaction holds the
 connection for two wake-ups instead of one per statement. Rows come back as the stock
 adapter would hold them; everything else (transactions, errors, the connection's life) is
@@ -88,6 +89,12 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
 
 class _Connection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
+
+    def rollback(self) -> None:
+        """The pool rolls back every connection it takes back, most often just after a
+        commit: with no transaction open there is nothing to undo, and no trip to make."""
+        if self._connection._conn.in_transaction:
+            super().rollback()
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
         if server_side:
