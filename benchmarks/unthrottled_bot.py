@@ -11,8 +11,8 @@ import bot.app
 _build = bot.app.build_application
 
 
-def _without_limiter(deps, token, request=None, with_rate_limiter=True):  # type: ignore[no-untyped-def]
-    return _build(deps, token, request, with_rate_limiter=False)
+def _without_limiter(deps, token, request=None, with_rate_limiter=True, *args, **kwargs):  # type: ignore[no-untyped-def]
+    return _build(deps, token, request, False, *args, **kwargs)
 
 
 bot.app.build_application = _without_limiter  # type: ignore[assignment]

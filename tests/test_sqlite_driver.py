@@ -1,5 +1,6 @@
-"""The SQLite engine runs each statement in one trip to aiosqlite's thread and still behaves
-like the stock adapter: rows, row counts, inserted ids, many-row inserts, errors."""
+"""The SQLite engine sends only BEGIN and COMMIT to aiosqlite's thread (one trip each), runs
+the statements between them at once, and still behaves like the stock adapter: rows, row
+counts, inserted ids, many-row inserts, errors."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ async def test_errors_are_sqlalchemys(plain_db: Database) -> None:
         assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
 
 
-async def test_one_trip_to_the_thread_per_statement(
+async def test_only_begin_and_commit_go_to_the_thread(
     plain_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with plain_db.engine.begin() as conn:  # connect first: connecting makes trips too
@@ -67,8 +68,50 @@ async def test_one_trip_to_the_thread_per_statement(
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
     async with plain_db.engine.connect() as conn:
         await conn.execute(text("SELECT 1"))  # BEGIN IMMEDIATE, then the statement
-        before = trips
+        assert trips == 1
         for k in range(5):
-            await conn.execute(text("SELECT :k"), {"k": k})
-        assert trips - before == 5
-        await conn.rollback()
+            await conn.execute(text("INSERT INTO t (name) VALUES (:k)"), {"k": str(k)})
+        assert trips == 1
+        await conn.commit()
+        assert trips == 2
+    assert trips == 2  # the pool's rollback on check-in: nothing open, nothing to send
+    async with plain_db.engine.connect() as conn:  # committed: another connection sees it
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 5
+
+
+async def test_a_writer_in_another_process_is_waited_for_off_the_loop(tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE waits for another connection's write lock on aiosqlite's thread: the
+    event loop keeps running meanwhile."""
+    import asyncio
+    import sqlite3
+
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/locked.db")
+    async with db.engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+    other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+
+        async def write() -> None:
+            async with db.engine.begin() as conn:
+                await conn.execute(text("INSERT INTO t DEFAULT VALUES"))
+
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(0.3)
+        assert not writing.done()
+        other.execute("COMMIT")
+        await writing
+        assert ticks >= 10
+    finally:
+        ticker.cancel()
+        other.close()
+        await db.dispose()

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Integer,
     Table,
     and_,
     bindparam,
@@ -72,11 +73,66 @@ def _history_statement() -> Any:
 _HISTORY = _history_statement()
 # Rows every update reads, fresh from the database: built once, not per call as get() does.
 _FRESH = {"populate_existing": True}
-_LOCK_USER = select(User).where(User.id == bindparam("u_id"))
-_LOCK_USER_PG = _LOCK_USER.with_for_update()
+# On SQLite, the user's row with their open conversation (if any): nearly every update asks
+# for both, and the write lock taken at BEGIN makes the pair current, so one statement
+# answers and `get_conversation` needs no second one in this transaction. Not on PostgreSQL:
+# a SELECT ... FOR UPDATE that waited for another transaction's lock re-reads the locked row
+# only, so the joined conversation could be the one that transaction just finished.
+_USER_WITH_CONVERSATION = (
+    select(User, Conversation)
+    .outerjoin(Conversation, Conversation.user_id == User.id)
+    .where(User.id == bindparam("u_id"))
+)
+_LOCK_USER_PG = select(User).where(User.id == bindparam("u_id")).with_for_update()
+_WORKOUTS_BETWEEN = (
+    select(Workout)
+    .where(
+        Workout.user_id == bindparam("w_user"),
+        Workout.local_date >= bindparam("w_first"),
+        Workout.local_date <= bindparam("w_last"),
+    )
+    .order_by(Workout.logged_at, Workout.id)
+)
 _CONVERSATION = select(Conversation).where(Conversation.user_id == bindparam("c_user"))
 
 USER_TABLES: tuple[type[Any], ...] = (Workout, Conversation, Delivery, PlanChange)
+
+
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+_INBOX = _table(ProcessedUpdate)
+_USERS = _table(User)
+# Statements every update runs, built once with bound parameters (building one costs more
+# than running it on SQLite); table statements, so no ORM bookkeeping.
+_FINISH_UPDATE = (
+    update(_INBOX)
+    .where(
+        _INBOX.c.update_id == bindparam("f_id"),
+        _INBOX.c.state == "new",
+        _INBOX.c.owner == bindparam("f_owner"),
+    )
+    .values(state="done", payload=None, owner=None, lease_until=None)
+)
+_COUNT_IN = (
+    update(_USERS)
+    .where(_USERS.c.id == bindparam("t_user"), _USERS.c.totals_days.is_not(None))
+    .values(
+        totals_days=_USERS.c.totals_days + bindparam("t_day"),
+        totals_backward_s=_USERS.c.totals_backward_s + bindparam("t_s"),
+        totals_distance_m=_USERS.c.totals_distance_m + bindparam("t_m"),
+        totals_longest_s=case(
+            (
+                _USERS.c.totals_longest_s < bindparam("t_day_s", type_=Integer),
+                bindparam("t_day_s", type_=Integer),
+            ),
+            else_=_USERS.c.totals_longest_s,
+        ),
+    )
+)
 
 # Sessions stored through Repo.add_workout, which adds them to the user's totals itself.
 _COUNTED: weakref.WeakSet[Workout] = weakref.WeakSet()
@@ -111,8 +167,10 @@ class Repo:
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self.session = session
         self.dialect = dialect
+        # conversations read with their user's row in this transaction (None: there is none)
+        self._conversations: dict[int, Conversation | None] = {}
 
-    def _insert(self, model: type[Any]) -> Any:
+    def _insert(self, model: Any) -> Any:
         """The dialect's INSERT (for ON CONFLICT); imported here, so a process loads one."""
         if self.dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -124,6 +182,7 @@ class Repo:
 
     async def commit(self) -> None:
         """Commit; while an update is handled, its first commit also marks it done."""
+        self._conversations.clear()  # after the commit, read them afresh
         handling = current()
         if handling is None or handling.done:
             await self.session.commit()
@@ -155,25 +214,17 @@ class Repo:
             }
             for uid, chat, payload in rows
         ]
-        stmt = (
-            self._insert(ProcessedUpdate)
-            .values(values)
-            .on_conflict_do_nothing()
-            .returning(ProcessedUpdate.update_id)
-        )
-        return set((await self.session.scalars(stmt)).all())
+        # one statement compiled once for any batch size (a multi-VALUES insert was compiled
+        # again for each new size); SQLAlchemy sends it as batched VALUES with RETURNING
+        stmt = self._insert(_INBOX).on_conflict_do_nothing().returning(_INBOX.c.update_id)
+        result = await self.session.execute(stmt, values)
+        return set(result.scalars().all())
 
     async def finish_update(self, update_id: int, owner: str) -> bool:
         """Mark an update handled, in the transaction of its first effect. False when it is
         not ours to finish (already done, or taken over after our lease ran out): the caller
         must then roll back instead of acting on it twice."""
-        inbox = ProcessedUpdate.__table__  # the table, not the entity: no ORM bookkeeping
-        assert isinstance(inbox, Table)
-        result = await self.session.execute(
-            update(inbox)
-            .where(inbox.c.update_id == update_id, inbox.c.state == "new", inbox.c.owner == owner)
-            .values(state="done", payload=None, owner=None, lease_until=None)
-        )
+        result = await self.session.execute(_FINISH_UPDATE, {"f_id": update_id, "f_owner": owner})
         return bool(getattr(result, "rowcount", 0) == 1)
 
     async def renew_leases(self, owner: str, update_ids: Sequence[int], lease: datetime) -> None:
@@ -254,13 +305,25 @@ class Repo:
     async def lock_user(self, user_id: int) -> User | None:
         """The user's row, fresh from the database and locked until commit on PostgreSQL
         (SQLite transactions take the whole database's write lock at BEGIN)."""
-        stmt = _LOCK_USER_PG if self.dialect == "postgresql" else _LOCK_USER
-        result = await self.session.execute(stmt, {"u_id": user_id}, execution_options=_FRESH)
-        found: User | None = result.scalar_one_or_none()
-        return found
+        if self.dialect == "postgresql":
+            result = await self.session.execute(
+                _LOCK_USER_PG, {"u_id": user_id}, execution_options=_FRESH
+            )
+            found: User | None = result.scalar_one_or_none()
+            return found
+        result = await self.session.execute(
+            _USER_WITH_CONVERSATION, {"u_id": user_id}, execution_options=_FRESH
+        )
+        row = result.one_or_none()
+        if row is None:
+            return None
+        user: User = row[0]
+        self._conversations[user_id] = row[1]
+        return user
 
     async def delete_user(self, user_id: int) -> None:
         """Every row about the user, child tables first so it holds without FK cascades too."""
+        self._conversations.pop(user_id, None)
         for model in USER_TABLES:
             await self.session.execute(delete(model).where(model.user_id == user_id))
         await self.session.execute(delete(User).where(User.id == user_id))
@@ -319,20 +382,15 @@ class Repo:
         database works them out (NULL stays NULL)."""
         day_s = before_s + (workout.duration_s or 0)
         new_day = 1 if logs == 1 else 0
-        users = User.__table__
-        assert isinstance(users, Table)
-        c = users.c
         await self.session.execute(
-            update(users)
-            .where(c.id == user.id, c.totals_days.is_not(None))
-            .values(
-                totals_days=c.totals_days + new_day,
-                totals_backward_s=c.totals_backward_s + (workout.duration_s or 0),
-                totals_distance_m=c.totals_distance_m + (workout.distance_m or 0.0),
-                totals_longest_s=case(
-                    (c.totals_longest_s < day_s, day_s), else_=c.totals_longest_s
-                ),
-            )
+            _COUNT_IN,
+            {
+                "t_user": user.id,
+                "t_day": new_day,
+                "t_s": workout.duration_s or 0,
+                "t_m": workout.distance_m or 0.0,
+                "t_day_s": day_s,
+            },
         )
         if user.totals_days is None:
             return
@@ -379,13 +437,7 @@ class Repo:
     async def workouts_between(self, user_id: int, first: date, last: date) -> Sequence[Workout]:
         """Sessions whose local date is in [first, last], oldest first."""
         result = await self.session.scalars(
-            select(Workout)
-            .where(
-                Workout.user_id == user_id,
-                Workout.local_date >= first,
-                Workout.local_date <= last,
-            )
-            .order_by(Workout.logged_at, Workout.id)
+            _WORKOUTS_BETWEEN, {"w_user": user_id, "w_first": first, "w_last": last}
         )
         return result.all()
 
@@ -465,6 +517,8 @@ class Repo:
 
     # --- conversations -------------------------------------------------------------------
     async def get_conversation(self, user_id: int) -> Conversation | None:
+        if user_id in self._conversations:  # read with the user's row (SQLite)
+            return self._conversations[user_id]
         result = await self.session.execute(
             _CONVERSATION, {"c_user": user_id}, execution_options=_FRESH
         )
@@ -483,15 +537,18 @@ class Repo:
             )
         else:
             convo.flow, convo.step, convo.data, convo.updated_at = flow, step, dict(data), utcnow()
+        self._conversations.pop(user_id, None)
         await self.session.flush()
 
     async def forget_conversations_before(self, cutoff: datetime) -> int:
+        self._conversations.clear()
         result = await self.session.execute(
             delete(Conversation).where(Conversation.updated_at < cutoff)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def clear_conversation(self, user_id: int) -> bool:
+        self._conversations[user_id] = None
         result = await self.session.execute(
             delete(Conversation).where(Conversation.user_id == user_id)
         )

@@ -30,7 +30,7 @@ def make_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(
             url,
             module=one_trip_dbapi(),  # one trip to aiosqlite's thread per statement
-            connect_args={"timeout": 30},
+            connect_args={"timeout": 30, "check_same_thread": False},
             pool_size=1,
             max_overflow=0,
             pool_timeout=60,

@@ -1,12 +1,18 @@
-"""SQLite through aiosqlite with one trip to its thread per statement.
+"""SQLite through aiosqlite with two trips to its thread per transaction.
 
 SQLAlchemy's aiosqlite adapter makes four trips to aiosqlite's worker thread for each
 statement (open a cursor, execute, fetch, close), and every trip is a hand-over of the GIL
-and an event-loop wake-up. Under many chats those hand-overs were a third of a /log's CPU
-and kept SQLite's one connection (every write transaction) busy for longer. Here a statement
-runs in one call on the worker thread, which opens, executes, fetches and closes there; the
-rows come back as the stock adapter would hold them. Everything else (transactions, errors,
-the connection's life) is SQLAlchemy's and aiosqlite's own.
+and an event-loop wake-up. Under many chats those hand-overs were a third of a /log's CPU,
+and each wake-up waits behind everything else ready on the loop while SQLite's one
+connection (every write transaction) stays held. Here only what may wait goes to the
+thread: BEGIN IMMEDIATE (it may wait for another process's write lock) and COMMIT (it
+waits on the disk), each in one trip; the pool's rollback of a connection it takes back
+makes none when no transaction is open. The statements between them run on the event loop's
+thread at once (the lock is ours; each takes microseconds), so a transaction holds the
+connection for two wake-ups instead of one per statement. Rows come back as the stock
+adapter would hold them; everything else (transactions, errors, the connection's life) is
+SQLAlchemy's and aiosqlite's own. The connection is made with check_same_thread=False for
+this: it is still used by one thread at a time, each call awaited before the next.
 """
 
 from __future__ import annotations
@@ -49,14 +55,23 @@ def _run_many(conn: sqlite3.Connection, operation: str, rows: Any) -> _Result:
         cursor.close()
 
 
+async def _here(fn: Any, conn: sqlite3.Connection, operation: Any, parameters: Any) -> _Result:
+    """On the event loop's own thread, without suspending."""
+    return fn(conn, operation, parameters)  # type: ignore[no-any-return]
+
+
 class _Cursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def _one_trip(self, fn: Any, operation: Any, parameters: Any) -> None:
         conn = self._connection
+        raw = conn._conn
+        # Inside a transaction the write lock is already ours (BEGIN IMMEDIATE): statements
+        # cannot wait on another writer and take microseconds, so they run right here.
+        run = _here if raw.in_transaction else conn._execute
         try:
             description, rows, lastrowid, rowcount = self.await_(
-                conn._execute(fn, conn._conn, operation, parameters)
+                run(fn, raw, operation, parameters)
             )
         except Exception as error:
             self._adapt_connection._handle_exception(error)
@@ -74,6 +89,12 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
 
 class _Connection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
+
+    def rollback(self) -> None:
+        """The pool rolls back every connection it takes back, most often just after a
+        commit: with no transaction open there is nothing to undo, and no trip to make."""
+        if self._connection._conn.in_transaction:
+            super().rollback()
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
         if server_side:
