@@ -330,15 +330,7 @@ class Messages:
         mime = mime or "application/octet-stream"
         extension = "." + filename.rsplit(".", 1)[-1] if "." in filename else ""
         stored = self.world.store_file(content, "documents", extension)
-        document: JSON = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_name": filename,
-            "mime_type": mime,
-        }
-        if content is not None:
-            document["file_size"] = len(content)
-        data: JSON = {"document": document}
+        data: JSON = {"document": stored.in_message(file_name=filename, mime_type=mime)}
         message = self._store_captioned(chat, params, data, markup, caption, entities, parse_mode)
         message.document = content
         message.filename = filename
@@ -370,15 +362,7 @@ class Messages:
         caption, entities, parse_mode = self._format(params.get("caption"), params, caption=True)
         markup = check_reply_markup(params.get("reply_markup"))
         stored = self.world.store_file(content, "voice", ".oga" if mime == "audio/ogg" else "")
-        voice: JSON = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "duration": int(duration or 0),
-            "mime_type": mime,
-        }
-        if content is not None:
-            voice["file_size"] = len(content)
-        data: JSON = {"voice": voice}
+        data: JSON = {"voice": stored.in_message(duration=int(duration or 0), mime_type=mime)}
         message = self._store_captioned(chat, params, data, markup, caption, entities, parse_mode)
         message.voice = content
         message.filename = filename

@@ -108,3 +108,10 @@ class StoredFile:
     file_unique_id: str
     content: bytes | None
     file_path: str
+
+    def in_message(self, **fields: Any) -> JSON:
+        """How a message describes this file: its ids, what its kind adds, and its size."""
+        record: JSON = {"file_id": self.file_id, "file_unique_id": self.file_unique_id, **fields}
+        if self.content is not None:
+            record["file_size"] = len(self.content)
+        return record
