@@ -33,6 +33,13 @@ async def serve(settings: Settings) -> int:
         fmt=settings.log_format,
         replica=settings.replica_id,
     )
+    # Signals are heard from here on: a stop asked for while starting (content, migrations,
+    # the Bot API's first answers) ends the start-up cleanly instead of killing the process.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("Starting (%s)", settings.update_mode)
     async with startup.services(settings) as deps:
         readiness = Readiness(deps.db, mode=settings.update_mode)
         health = None
@@ -44,7 +51,7 @@ async def serve(settings: Settings) -> int:
                 log.error("Cannot listen on HEALTH_PORT %s: %s", settings.health_port, err.strerror)
                 return 2
         try:
-            code = await _serve(deps, token, secret, readiness)
+            code = await _serve(deps, token, secret, readiness, stop)
         finally:
             if health is not None:
                 await health.stop()
@@ -53,11 +60,13 @@ async def serve(settings: Settings) -> int:
     return code
 
 
-async def _serve(deps: Services, token: str, secret: str, readiness: Readiness) -> int:
+async def _serve(
+    deps: Services, token: str, secret: str, readiness: Readiness, stop: asyncio.Event
+) -> int:
     """Run until a signal; the exit code says why it stopped, with the reason logged."""
     settings = deps.settings
     try:
-        await _run(deps, token, secret, readiness)
+        await _run(deps, token, secret, readiness, stop)
     except InvalidToken:
         log.error("Telegram refused the token: check BOT_TOKEN (from @BotFather).")
         return 2
@@ -76,12 +85,10 @@ async def _serve(deps: Services, token: str, secret: str, readiness: Readiness) 
     return 0
 
 
-async def _run(deps: Services, token: str, secret: str, readiness: Readiness) -> None:
+async def _run(
+    deps: Services, token: str, secret: str, readiness: Readiness, stop: asyncio.Event
+) -> None:
     settings = deps.settings
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     webhook = settings.update_mode == "webhook"
     intakes: list[Intake] = []
 
@@ -94,6 +101,9 @@ async def _run(deps: Services, token: str, secret: str, readiness: Readiness) ->
             await check_no_webhook(intake)
 
     async with startup.running(deps, token, before_start=receive) as app:
+        if stop.is_set():
+            log.info("Stopping: asked to while starting")
+            return
         [intake] = intakes
         await intake.start()
         server: WebhookServer | None = None

@@ -107,6 +107,23 @@ async def test_sigterm_stops_cleanly(server: FakeBotAPI, tmp_path: Path) -> None
     assert code == 0 and took < 10, bot.stderr.decode()
 
 
+async def test_sigterm_while_starting_stops_cleanly(server: FakeBotAPI, tmp_path: Path) -> None:
+    """A stop asked for during start-up (content and migrations still ahead) is heard: the
+    process finishes starting, polls nothing and exits 0, rather than dying of the signal."""
+    bot = await launch(server, f"sqlite+aiosqlite:///{tmp_path}/s.db", tmp_path)
+    assert bot.proc.stderr is not None
+    seen = b""
+    while b"Starting (" not in seen:
+        line = await asyncio.wait_for(bot.proc.stderr.readline(), 30)
+        assert line, "the process ended before it said it was starting"
+        seen += line
+    code, took = await bot.stop(signal.SIGTERM)
+    log = seen.decode() + bot.stderr.decode()
+    assert code == 0 and took < 10, log
+    assert "Stopped cleanly" in log
+    assert server.calls("getUpdates") == []
+
+
 async def test_webhook_process_rejects_a_wrong_secret(server: FakeBotAPI, tmp_path: Path) -> None:
     port = free_port()
     hook = f"http://127.0.0.1:{port}/telegram/hook"
