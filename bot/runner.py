@@ -39,7 +39,7 @@ async def serve(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    log.info("Starting (%s)", settings.update_mode)
+    log.debug("Starting (%s)", settings.update_mode)
     async with startup.services(settings) as deps:
         readiness = Readiness(deps.db, mode=settings.update_mode)
         health = None
