@@ -7,13 +7,13 @@ queries it needs live here once.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as dtime
 
 from bot.coach import load, plan
-from bot.coach.days import parse_days_field
+from bot.coach.days import days_field, parse_days_field
 from bot.coach.export import ExportRow
 from bot.coach.feedback import TEN_MINUTES_S, DayContext, Feedback, TipRef, coach_feedback
 from bot.coach.guide import PainMark, TodayGuide, todays_guide
@@ -34,6 +34,7 @@ from bot.coach.sessions import (
 )
 from bot.coach.types import (
     NOTE_CODES,
+    TRACKS,
     Feeling,
     LogDraft,
     Note,
@@ -133,6 +134,23 @@ def snooze(user: User, now: datetime) -> datetime:
     """The reminder's Snooze button: the same reminder again in an hour; returns when."""
     user.snooze_until = now + SNOOZE
     return user.snooze_until
+
+
+def choose_track(user: User, track: str) -> bool:
+    """A track picked (onboarding, /settings); False for a name that is not a track."""
+    if track not in TRACKS:
+        return False
+    user.track = track
+    return True
+
+
+def choose_days(user: User, days: Iterable[int]) -> bool:
+    """Training days picked, Monday 0; False for none, or for a number that is no weekday."""
+    chosen = frozenset(days)
+    if not chosen or not chosen <= frozenset(range(7)):
+        return False
+    user.training_days = days_field(chosen)
+    return True
 
 
 def set_remind_time(user: User, at: dtime) -> None:

@@ -19,10 +19,8 @@ from telegram.error import TelegramError
 
 from bot import render
 from bot.actions import OpenSetting, PickDays, PickTime, PickTrack, PickZone, SkipStep, TogglePause
-from bot.coach.days import days_field
 from bot.coach.schedule import RemindSpec, format_days, parse_remind, same_clock
 from bot.coach.timezones import ZoneChoices, ZoneFound, resolve_zone, zone_at
-from bot.coach.types import TRACKS
 from bot.content import Content
 from bot.context import CoachContext
 from bot.db.models import Conversation, User
@@ -33,6 +31,8 @@ from bot.handlers.common import UserWork, clear_buttons, say, with_user
 from bot.render import onboarding as msgs
 from bot.render import zones as zone_msgs
 from bot.service import (
+    choose_days,
+    choose_track,
     pause_of,
     reschedule,
     set_remind_time,
@@ -179,10 +179,7 @@ async def on_pick_track(
     label = tracks[pressed.track].button if pressed.track in tracks else pressed.track
 
     def apply(user: User) -> bool:
-        if pressed.track not in TRACKS:
-            return False
-        user.track = pressed.track
-        return True
+        return choose_track(user, pressed.track)
 
     await _answer(update, context, work, Step.TRACK, lambda _: label, apply)
 
@@ -192,10 +189,7 @@ async def on_pick_days(
     update: Update, context: CoachContext, work: UserWork, pressed: PickDays
 ) -> None:
     def apply(user: User) -> bool:
-        if not pressed.days or not set(pressed.days) <= set("0123456"):
-            return False
-        user.training_days = days_field(int(d) for d in pressed.days)
-        return True
+        return pressed.days.isdigit() and choose_days(user, map(int, pressed.days))
 
     label = msgs.days_label(pressed.days)
     await _answer(update, context, work, Step.DAYS, lambda _: label, apply)
@@ -312,8 +306,7 @@ async def _typed_track_answer(update: Update, context: CoachContext, user: User,
         prompt, markup = step_prompt(Step.TRACK, user, context.content)
         await say(update, context, prompt, markup)
         return False
-    user.track = match
-    return True
+    return choose_track(user, match)
 
 
 async def _typed_days(update: Update, context: CoachContext, user: User, text: str) -> bool:
@@ -321,8 +314,7 @@ async def _typed_days(update: Update, context: CoachContext, user: User, text: s
     if not isinstance(parsed, RemindSpec) or not parsed.days:
         await say(update, context, msgs.not_understood_days())
         return False
-    user.training_days = days_field(parsed.days)
-    return True
+    return choose_days(user, parsed.days)
 
 
 async def _typed_time(update: Update, context: CoachContext, user: User, text: str) -> bool:

@@ -11,6 +11,8 @@ from bot.content import load_content
 from bot.db.models import User
 from bot.service import (
     RECENT_TIPS,
+    choose_days,
+    choose_track,
     delete_token,
     finish_plan,
     pause_end_day,
@@ -101,3 +103,15 @@ def test_a_pause_ends_on_the_users_own_day(until: datetime | None, expected: dat
     user = finished_user()
     user.paused_until = until
     assert pause_end_day(user, datetime(2026, 6, 10, tzinfo=UTC)) == expected
+
+
+def test_a_picked_track_or_days_change_the_user_only_when_they_are_real() -> None:
+    user = finished_user("beginner")
+    user.training_days = "0,2,4"
+    assert choose_track(user, "rehab") and user.track == "rehab"
+    assert not choose_track(user, "rehabb") and user.track == "rehab"
+    assert choose_days(user, [1, 3, 5]) and user.training_days != "0,2,4"
+    picked = user.training_days
+    for wrong in ([], [7], [0, 9]):
+        assert not choose_days(user, wrong)
+        assert user.training_days == picked
