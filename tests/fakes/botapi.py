@@ -104,6 +104,8 @@ class FakeBotAPI(World, Faults):
             record.mime_types = body.mime_types
         except ApiError as error:
             body = error
+        except ConnectionError:  # the client hung up mid-body (a long poll cancelled at exit):
+            raise  # nobody to answer, and nothing the bot asked of Telegram
         except Exception as exc:  # a malformed body
             body = bad(f"Bad Request: can't parse request: {exc}")
         self.requests.append(record)
