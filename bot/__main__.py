@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             from bot.runner import delete_webhook
 
             return asyncio.run(delete_webhook(settings))
+        _without_web_server(settings)
         from bot.runner import serve
 
         return asyncio.run(serve(settings))
@@ -68,6 +69,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _without_web_server(settings: Settings) -> None:
+    """A poller without a health listener serves no HTTP, yet python-telegram-bot imports
+    tornado for webhooks whenever it is installed: 32 modules, about 4 MiB of the idle process.
+    A None entry in sys.modules makes that import fail as it does without PTB's webhooks extra,
+    which PTB expects (its own webhook server, never used here, is then unavailable)."""
+    if settings.update_mode == "polling" and settings.health_port is None:
+        sys.modules.setdefault("tornado", None)  # type: ignore[arg-type]
 
 
 def _check_content(settings: Settings) -> int:

@@ -1,75 +1,24 @@
 """The health listener: /livez, /readyz and /metrics on HEALTH_PORT, in polling and webhook mode.
 
 Served by tornado, which python-telegram-bot's webhook extra already installs, on the bot's own
-event loop: /livez answering at all shows the process and its loop are alive. /readyz checks
-what this replica needs to do its work (the database answers, its schema is at the migrations'
-head, updates arrive by polling or a webhook that was set) and says 503 otherwise, or once the
-replica is stopping, so a load balancer stops sending it traffic.
+event loop: /livez answering at all shows the process and its loop are alive. /readyz says what
+`Readiness` (bot/readiness.py) finds, 503 when something is missing, so a load balancer stops
+sending this replica traffic. Imported only when HEALTH_PORT is set.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, RequestHandler
 
-from bot.db import migrate
-from bot.db.session import Database
+from bot.readiness import Readiness
 
 log = logging.getLogger(__name__)
-
-DB_TIMEOUT_S = 3.0
-
-
-@dataclass
-class Readiness:
-    """What /readyz reports; the bot's runner moves `receiving` and `stopping`."""
-
-    db: Database
-    heads: frozenset[str] = field(default_factory=migrate.heads)
-    mode: str = "polling"  # or "webhook"
-    receiving: bool = False  # polling started, or the webhook set and its server listening
-    stopping: bool = False
-    updater_running: Callable[[], bool] = lambda: True  # PTB's updater still polls or serves
-
-    async def check(self) -> tuple[bool, dict[str, str]]:
-        checks: dict[str, str] = {}
-        try:
-            current = await asyncio.wait_for(migrate.current(self.db.engine), DB_TIMEOUT_S)
-        except TimeoutError:
-            checks["database"] = f"no answer within {DB_TIMEOUT_S:.0f} s"
-            checks["migrations"] = "unknown"
-        except Exception as err:  # any driver error means "not reachable" to a probe
-            checks["database"] = f"unreachable ({type(err).__name__})"
-            checks["migrations"] = "unknown"
-        else:
-            checks["database"] = "ok"
-            if current == self.heads:
-                checks["migrations"] = "at head " + ",".join(sorted(current))
-            else:
-                have = ",".join(sorted(current)) or "none"
-                checks["migrations"] = f"at {have}, head is {','.join(sorted(self.heads))}"
-        if self.stopping:
-            checks[self.mode] = "stopping"
-        elif self.receiving and self.updater_running():
-            checks[self.mode] = "ok"
-        elif self.receiving:
-            checks[self.mode] = "stopped"
-        else:
-            checks[self.mode] = "not started"
-        ok = (
-            checks["database"] == "ok"
-            and checks["migrations"].startswith("at head")
-            and checks[self.mode] == "ok"
-        )
-        return ok, checks
 
 
 class _Live(RequestHandler):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from telegram import Bot, Update
@@ -13,11 +14,14 @@ from telegram.error import InvalidToken, NetworkError
 from bot import metrics, startup
 from bot.config import Settings
 from bot.context import CoachApp, Services
-from bot.health import HealthServer, Readiness
 from bot.intake.inbox import Intake
 from bot.intake.polling import Poller, WebhookIsSet, check_no_webhook
-from bot.intake.webhook import WebhookServer
 from bot.logs import setup_logging
+from bot.readiness import Readiness
+
+if TYPE_CHECKING:
+    from bot.health import HealthServer
+    from bot.intake.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +46,10 @@ async def serve(settings: Settings) -> int:
     log.debug("Starting (%s)", settings.update_mode)
     async with startup.services(settings) as deps:
         readiness = Readiness(deps.db, mode=settings.update_mode)
-        health = None
+        health: HealthServer | None = None
         if settings.health_port is not None:
+            from bot.health import HealthServer  # tornado, loaded only for a listener
+
             health = HealthServer(readiness, settings.health_listen, settings.health_port)
             try:
                 health.start()
@@ -110,6 +116,8 @@ async def _run(
         poller: Poller | None = None
         try:
             if webhook:
+                from bot.intake.webhook import WebhookServer  # tornado, as for health
+
                 assert settings.webhook_url is not None
                 path = urlparse(settings.webhook_url).path
                 server = WebhookServer(intake, path, secret)

@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 LAZY = ("rapidfuzz", "pythonjsonlogger", "matplotlib", "numpy")
 
 
-def loaded_after(code: str, cwd: Path) -> list[str]:
-    """Which of LAZY a fresh interpreter (in ``cwd``, no .env) has imported after ``code``."""
+def loaded_after(code: str, cwd: Path, lazy: tuple[str, ...] = LAZY, **env_vars: str) -> list[str]:
+    """Which of `lazy` a fresh interpreter (in ``cwd``, no .env) has imported after ``code``."""
     probe = (
-        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {LAZY!r} if m in sys.modules]))"
+        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {lazy!r} if sys.modules.get(m)]))"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **env_vars}
     out = subprocess.run(
         [sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, text=True
     )
@@ -48,3 +48,31 @@ def test_a_typo_a_tip_search_and_json_logs_import_what_they_need(tmp_path: Path)
         "setup_logging('INFO', fmt='json')"
     )
     assert set(loaded_after(code, tmp_path)) == {"rapidfuzz", "pythonjsonlogger", "numpy"}
+
+
+START_POLLING = (
+    "from bot.__main__ import _without_web_server\n"
+    "from bot.config import load_settings\n"
+    "_without_web_server(load_settings())\n"
+    "import bot.runner, bot.app, bot.startup\n"
+    "import telegram.ext\n"
+)
+
+
+def test_a_poller_without_a_health_listener_never_loads_the_web_server(tmp_path: Path) -> None:
+    code = (
+        START_POLLING + "from telegram.ext import _updater\nassert not _updater.WEBHOOKS_AVAILABLE"
+    )
+    assert loaded_after(code, tmp_path, ("tornado",)) == []
+
+
+def test_a_health_listener_or_a_webhook_loads_the_web_server(tmp_path: Path) -> None:
+    code = START_POLLING + "import bot.health, bot.intake.webhook"
+    assert loaded_after(code, tmp_path, ("tornado",), HEALTH_PORT="8099") == ["tornado"]
+    webhook = {
+        "UPDATE_MODE": "webhook",
+        "WEBHOOK_URL": "https://coach.example.org/hook",
+        "WEBHOOK_SECRET": "s3cret-for-the-hook",
+        "BOT_TOKEN": "123456:" + "A" * 35,
+    }
+    assert loaded_after(code, tmp_path, ("tornado",), **webhook) == ["tornado"]
