@@ -7,9 +7,10 @@ Both run as their own process against one fake Bot API in this process. C users 
 exercised as it is in real life. Prints updates/s and p50/p95 reply latency for 1, 100 and
 200 concurrent chats, on SQLite and (when it answers on :5432) PostgreSQL.
 
-The bot is measured twice: as shipped today (its limiter paces every request, replies
-included, at 30 msg/s) and with that limiter off, which is what a separate reply budget
-gives replies; the echo bot has no limiter.
+The bot is measured with its limiter on (as shipped: replies keep only the per-chat pace) and
+off; the echo bot has no limiter. A third peer, the echo bot plus one durable write per
+message (benchmarks/store_echo_bot.py), is the floor of any bot that keeps what it is told on
+this stack and machine: each /log line says how close the bot comes to it.
 """
 
 from __future__ import annotations
@@ -174,13 +175,15 @@ class Figure:
     p95: float
     cpu_ms: float
 
-    def text(self, peer: Figure | None = None) -> str:
+    def text(self, peer: Figure | None = None, floor: Figure | None = None) -> str:
         out = (
             f"{self.rate:6.1f} updates/s   p50 {self.p50:6.0f} ms   p95 {self.p95:6.0f} ms   "
             f"CPU {self.cpu_ms:4.1f} ms/update"
         )
         if peer is not None and peer.rate > 0 and peer.p95 > 0:
             out += f"   = {self.rate / peer.rate:.2f}x echo, p95 {self.p95 / peer.p95:.1f}x"
+        if floor is not None and floor.rate > 0:
+            out += f", {self.rate / floor.rate:.2f}x floor"
         return out
 
 
@@ -195,6 +198,7 @@ async def intake_figures(
         backends = ("sqlite", "postgresql") if _pg_up() else ("sqlite",)
     per = {1: 40, 100: 5, 200: 5}
     echo = [str(ROOT / "benchmarks" / "echo_bot.py")]
+    store_echo = [str(ROOT / "benchmarks" / "store_echo_bot.py")]
     for chats in concurrencies:
         n = per.get(chats, 5)
         peer: Figure | None = None
@@ -210,6 +214,12 @@ async def intake_figures(
                 await _admin(f'CREATE DATABASE "{name}"')
                 url = PG_ADMIN.rpartition("/")[0] + f"/{name}"
             try:
+                floor: Figure | None = None
+                if echo_bot and chats > 1:
+                    floor = await _measure(store_echo, url, chats, n)
+                    report(
+                        f"floor {backend} (echo + 1 write), {chats} chats x {n}", floor.text(peer)
+                    )
                 for label, argv in (
                     ("reply budget", [str(ROOT / "benchmarks" / "unthrottled_bot.py")]),
                     ("30/s limiter", ["-m", "bot"]),
@@ -217,7 +227,9 @@ async def intake_figures(
                     if label == "30/s limiter" and (chats == 1 or not limiter):
                         continue  # one chat never reaches 30/s
                     figure = await _measure(argv, url, chats, n)
-                    report(f"/log {backend}, {label}, {chats} chats x {n}", figure.text(peer))
+                    report(
+                        f"/log {backend}, {label}, {chats} chats x {n}", figure.text(peer, floor)
+                    )
             finally:
                 if name:
                     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
