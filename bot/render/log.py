@@ -344,9 +344,8 @@ def ask_new_feeling() -> str:
     return "How did it feel?"
 
 
-def edited_session(summary: str, day: date | None = None) -> str:
-    when = f"\n📅 {day_label(day)}" if day is not None else ""
-    return f"✏️ Updated: {summary}{when}"
+def edited_session(summary: str, day: date) -> str:
+    return f"✏️ Updated: {summary}\n📅 {day_label(day)}"
 
 
 def ask_new_day() -> str:
