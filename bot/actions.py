@@ -208,7 +208,7 @@ class SetAmount(OfWorkout, action=Action.SET_AMOUNT):
 class SetFeeling(OfWorkout, action=Action.SET_FEELING):
     """Set the feeling."""
 
-    feeling: str
+    feeling: str  # a Feeling value
 
 
 class SetDay(OfWorkout, action=Action.SET_DAY):
@@ -284,10 +284,15 @@ class ReminderSkip(OfReminder, action=Action.REMINDER_SKIP):
     """Skip today."""
 
 
-class Zone(Payload, action=Action.ZONE):
-    """Set the time zone (a choice offered by /timezone)."""
+class OfZone(Payload):
+    """A time zone offered as a button (render/zones.py): /timezone's sets it, the zone step's
+    answers that step."""
 
     zone: str
+
+
+class Zone(OfZone, action=Action.ZONE):
+    """Set the time zone (a choice offered by /timezone)."""
 
 
 # --- onboarding and /settings ----------------------------------------------------------------
@@ -309,10 +314,8 @@ class PickTime(Payload, action=Action.PICK_TIME):
     time: str  # "0700", or "off"
 
 
-class PickZone(Payload, action=Action.PICK_ZONE):
+class PickZone(OfZone, action=Action.PICK_ZONE):
     """Onboarding or /settings: this time zone."""
-
-    zone: str
 
 
 class SkipStep(Payload, action=Action.SKIP_STEP):

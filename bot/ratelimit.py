@@ -226,7 +226,8 @@ class _ChatPace:
         return max(0.0, start - self.tolerance - now)
 
 
-Callback = Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]]
+Reply = bool | JSONDict | list[JSONDict]  # what a Bot API request returns
+Callback = Callable[..., Coroutine[Any, Any, Reply]]
 
 
 class CoachRateLimiter(BaseRateLimiter[Any]):
@@ -347,7 +348,7 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: Any | None,
-    ) -> bool | JSONDict | list[JSONDict]:
+    ) -> Reply:
         callback = metrics.count_429(callback, endpoint)
         chat_id = data.get("chat_id")
         private = isinstance(chat_id, int) and chat_id > 0

@@ -267,13 +267,20 @@ _CLOCK_TIME_BEFORE = re.compile(
     r"(?:\b(?:at|from|to|until|till|by|since|before|after)|@)\s*$", _FLAGS
 )
 _CLOCK_TIME_AFTER = re.compile(r"\s*(?:am|pm|a\.m|p\.m|o'?clock)\b", _FLAGS)
+
+
+def _word_before(word: str) -> re.Pattern[str]:
+    """`word` right before an amount: "rest 90s", "warm-up: 5 min"."""
+    return re.compile(rf"\b{word}\s*(?:of|:|=|-)?\s*$", _FLAGS)
+
+
 _REST = r"(?:rest|recovery|recover|break|pause)"
 _FORWARD_WORD = r"(?:warm[\s-]?up|cool[\s-]?down|forwards?|fwd)"
 _REST_AFTER = re.compile(
     rf"\s*(?:of\s+)?(?:{_REST}|(?:walk|jog)(?:ing)?\s+(?:between|recovery)|between)\b",
     _FLAGS,
 )
-_REST_BEFORE = re.compile(rf"\b{_REST}\s*(?:of|:|=|-)?\s*$", _FLAGS)
+_REST_BEFORE = _word_before(_REST)
 # "30 min bike", "10 min of core": other training, neither backward nor forward running
 _OTHER_SPORT_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:on\s+the\s+)?(?:bike|biking|cycl\w*|spin(?:ning)?|swim\w*|rowing|row"
@@ -281,7 +288,7 @@ _OTHER_SPORT_AFTER = re.compile(
     _FLAGS,
 )
 _FORWARD_AFTER = re.compile(rf"\s*(?:of\s+)?(?:easy\s+)?{_FORWARD_WORD}\b", _FLAGS)
-_FORWARD_BEFORE = re.compile(rf"\b{_FORWARD_WORD}\s*(?:of|:|=|-)?\s*$", _FLAGS)
+_FORWARD_BEFORE = _word_before(_FORWARD_WORD)
 # "3 laps", "2 laps of 200m": a track lap is 400 m unless the user says otherwise
 _LAPS = re.compile(
     r"(?P<n>[0-9]{1,3})\s*laps?\b(?:\s+(?:of|around|round)\s+(?:an?\s+|the\s+)?(?P<len>[0-9]{2,4})\s*m\b)?",

@@ -76,12 +76,14 @@ def review_week(
     facts: Iterable[SessionFact],
     week: int,
     target: WeekTarget,
+    *,
     paused: bool = False,
-    pain_open: bool = False,
+    pain_open: bool,
 ) -> WeekReview:
     """Sum up one local week by training days (the caller passes that week's facts only).
 
-    ``pain_open``: pain flagged earlier and not yet reported better holds the week too.
+    ``pain_open``: pain flagged earlier and not yet reported better holds the week too; every
+    caller says it, so none can forget the hold.
     """
     days = load.days_of(facts)
     return WeekReview(

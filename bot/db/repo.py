@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     Integer,
+    Select,
     Table,
     and_,
     bindparam,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, attributes
+from sqlalchemy.orm import InstrumentedAttribute, Session, attributes
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.db.models import (
@@ -180,6 +181,18 @@ class Repo:
 
         return sqlite_insert(model)
 
+    async def _lease(
+        self, free: Select[tuple[int]], key: InstrumentedAttribute[int], **lease: object
+    ) -> list[int]:
+        """Lock the rows a claim query finds (on PostgreSQL, skipping rows another claimer has
+        locked) and write the lease into them; their ids, in the query's order."""
+        if self.dialect == "postgresql":
+            free = free.with_for_update(skip_locked=True)
+        ids = list(await self.session.scalars(free))
+        if ids:
+            await self.session.execute(update(key.class_).where(key.in_(ids)).values(**lease))
+        return ids
+
     async def commit(self) -> None:
         """Commit; while an update is handled, its first commit also marks it done."""
         self._conversations.clear()  # after the commit, read them afresh
@@ -252,16 +265,9 @@ class Repo:
                 or_(ProcessedUpdate.lease_until.is_(None), ProcessedUpdate.lease_until < now)
             )
         query = query.order_by(ProcessedUpdate.update_id).limit(limit)
-        if self.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list((await self.session.scalars(query)).all())
+        ids = await self._lease(query, ProcessedUpdate.update_id, owner=owner, lease_until=lease)
         if not ids:
             return []
-        await self.session.execute(
-            update(ProcessedUpdate)
-            .where(ProcessedUpdate.update_id.in_(ids))
-            .values(owner=owner, lease_until=lease)
-        )
         rows = await self.session.execute(
             select(ProcessedUpdate.update_id, ProcessedUpdate.payload)
             .where(ProcessedUpdate.update_id.in_(ids))
@@ -655,16 +661,10 @@ class Repo:
             Delivery.status == "queued",
             or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
         )
-        if self.dialect == "postgresql":
-            free = free.with_for_update(skip_locked=True)
-        ids = list(await self.session.scalars(free.order_by(Delivery.id).limit(limit)))
+        free = free.order_by(Delivery.id).limit(limit)
+        ids = await self._lease(free, Delivery.id, claimed_by=claimer, lease_until=until)
         if not ids:
             return []
-        await self.session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(ids))
-            .values(claimed_by=claimer, lease_until=until)
-        )
         result = await self.session.scalars(
             select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)
         )

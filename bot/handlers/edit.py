@@ -32,7 +32,7 @@ from bot.coach.sessions import all_parts
 from bot.coach.types import LogDraft
 from bot.coach.when import MAX_DAYS_BACK
 from bot.context import CoachContext
-from bot.db.models import Workout
+from bot.db.models import User, Workout
 from bot.flows import Flow, TypedAnswer
 from bot.handlers.common import UserWork, clear_buttons, say, with_user
 from bot.handlers.log import duration_problem, offer_from_text, presets, summary_of
@@ -162,49 +162,36 @@ async def on_edit_direction(
     await say(update, context, log_msgs.ask_flip(), log_msgs.flip_buttons(w.id, all_parts(blocks)))
 
 
-async def _edit_with(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, edit: SessionEdit | None
+SetPress = actions.SetAmount | actions.SetFeeling | actions.SetDay | actions.FlipPart
+
+
+def _pressed_edit(user: User, w: Workout, pressed: SetPress) -> SessionEdit | None:
+    """The change a pressed value asks for; None when the value is not valid (forged, or a
+    part the session no longer has)."""
+    match pressed:
+        case actions.SetAmount(seconds=seconds):
+            return SessionEdit(duration_s=seconds) if valid_seconds(seconds) else None
+        case actions.SetFeeling(feeling=feeling):
+            return SessionEdit(feeling=feeling) if feeling in FEELING_VALUES else None
+        case actions.SetDay(days_back=back):
+            if back > MAX_DAYS_BACK:  # before the date sum: a forged number could overflow it
+                return None
+            return SessionEdit(day=user_today(user) - timedelta(days=back))
+        case actions.FlipPart(index=index):
+            flippable = index < len(all_parts(workout_blocks(w)))
+            return SessionEdit(flip=index) if flippable else None
+
+
+@own_session
+async def on_set(
+    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: SetPress
 ) -> None:
-    """Apply a pressed change to the user's own session; None: the press was not valid."""
-    if edit is None or (edit.flip is not None and edit.flip >= len(all_parts(workout_blocks(w)))):
+    """A pressed new value for the session: its time, feeling, day or a part's direction."""
+    edit = _pressed_edit(work.user, w, pressed)
+    if edit is None:
         await say(update, context, render.stale_button())
         return
     await _apply_edit(update, context, work, w, edit)
-
-
-@own_session
-async def on_set_amount(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.SetAmount
-) -> None:
-    ok = valid_seconds(pressed.seconds)
-    edit = SessionEdit(duration_s=pressed.seconds) if ok else None
-    await _edit_with(update, context, work, w, edit)
-
-
-@own_session
-async def on_set_feeling(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.SetFeeling
-) -> None:
-    ok = pressed.feeling in FEELING_VALUES
-    edit = SessionEdit(feeling=pressed.feeling) if ok else None
-    await _edit_with(update, context, work, w, edit)
-
-
-@own_session
-async def on_set_day(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.SetDay
-) -> None:
-    back = pressed.days_back
-    ok = back <= MAX_DAYS_BACK  # before the date sum: a forged number could overflow it
-    edit = SessionEdit(day=user_today(work.user) - timedelta(days=back)) if ok else None
-    await _edit_with(update, context, work, w, edit)
-
-
-@own_session
-async def on_flip_part(
-    update: Update, context: CoachContext, work: UserWork, w: Workout, pressed: actions.FlipPart
-) -> None:
-    await _edit_with(update, context, work, w, SessionEdit(flip=pressed.index))
 
 
 async def _apply_edit(

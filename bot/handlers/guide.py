@@ -62,7 +62,7 @@ async def _todays_guide(update: Update, context: CoachContext, anyway: bool) -> 
         await say(update, context, msgs.stop_today())
         return
     if decision.verdict is Today.REST_DAY:
-        await say(update, context, msgs.rest_day(target), msgs.rest_day_keyboard())
+        await say(update, context, *msgs.rest_day(target))
         return
     try:
         guide = build_guide(decision.blocks)
@@ -71,7 +71,7 @@ async def _todays_guide(update: Update, context: CoachContext, anyway: bool) -> 
         return
     if decision.verdict is Today.EASY:
         await say(update, context, msgs.easy_note())
-        head = msgs.easy_head()
+        head = msgs.EASY_HEAD
     else:
         head = msgs.plan_head(week, target)
     await _send_guide(update, context, guide, head, target.workout)
@@ -95,7 +95,7 @@ async def _typed_guide(update: Update, context: CoachContext, text: str) -> None
     except GuideError as exc:
         await say(update, context, msgs.guide_error(exc.code))
         return
-    await _send_guide(update, context, guide, msgs.custom_head(), text)
+    await _send_guide(update, context, guide, msgs.CUSTOM_HEAD, text)
 
 
 async def _send_guide(

@@ -154,16 +154,18 @@ async def _answer(
     context: CoachContext,
     work: UserWork,
     answers: Step | None,
-    label: Callable[[Step], str],
+    label: str | Callable[[Step], str],
     apply: Callable[[User], bool],
 ) -> None:
     """A step's button: refused unless that step waits (`answers` None: any step, a skip);
-    otherwise applied, echoed under the question, and on to what comes next."""
+    otherwise applied, its label echoed under the question (a skip's depends on the step),
+    and on to what comes next."""
     step = _open_step(await work.repo.get_conversation(work.user.id))
     if step is None or (answers is not None and answers != step):
         await say(update, context, render.stale_button())
         return
-    shown = label(step)  # before applying: a skipped zone step names the zone it keeps
+    # before applying: a skipped zone step names the zone it keeps
+    shown = label(step) if callable(label) else label
     if not apply(work.user):
         await say(update, context, render.stale_button())
         return
@@ -181,7 +183,7 @@ async def on_pick_track(
     def apply(user: User) -> bool:
         return choose_track(user, pressed.track)
 
-    await _answer(update, context, work, Step.TRACK, lambda _: label, apply)
+    await _answer(update, context, work, Step.TRACK, label, apply)
 
 
 @with_user
@@ -191,8 +193,7 @@ async def on_pick_days(
     def apply(user: User) -> bool:
         return pressed.days.isdigit() and choose_days(user, map(int, pressed.days))
 
-    label = msgs.days_label(pressed.days)
-    await _answer(update, context, work, Step.DAYS, lambda _: label, apply)
+    await _answer(update, context, work, Step.DAYS, msgs.days_label(pressed.days), apply)
 
 
 @with_user
@@ -210,8 +211,7 @@ async def on_pick_time(
         set_remind_time(user, time(int(value[:2]), int(value[2:])))
         return True
 
-    label = msgs.time_label(value)
-    await _answer(update, context, work, Step.TIME, lambda _: label, apply)
+    await _answer(update, context, work, Step.TIME, msgs.time_label(value), apply)
 
 
 @with_user
@@ -225,7 +225,7 @@ async def on_pick_zone(
         user.timezone = found.name
         return True
 
-    await _answer(update, context, work, Step.ZONE, lambda _: pressed.zone, apply)
+    await _answer(update, context, work, Step.ZONE, pressed.zone, apply)
 
 
 @with_user

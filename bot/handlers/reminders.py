@@ -196,7 +196,7 @@ def on_its_day(
         if pressed.day == local_now(work.user, now).date():
             await handler(update, context, work, pressed, now)
             return
-        await _close_reminder(update, msgs.outcome_expired())
+        await _close_reminder(update, msgs.OUTCOME_EXPIRED)
         await say(update, context, msgs.reminder_expired())
 
     return with_user(run)
@@ -210,7 +210,7 @@ async def on_reminder_done(
     if await work.repo.logged_on(work.user.id, pressed.day):
         # A second press (queued before the first edit landed) or a session logged since
         # the reminder: today is already in the log, so don't add it twice.
-        await _close_reminder(update, msgs.outcome_already())
+        await _close_reminder(update, msgs.OUTCOME_ALREADY)
         return
     logged = await reminder_done(work.repo, context.content, work.user, now)
     await work.repo.commit()
@@ -233,4 +233,4 @@ async def on_reminder_snooze(
 async def on_reminder_skip(
     update: Update, context: CoachContext, work: UserWork, _: ReminderSkip, now: datetime
 ) -> None:
-    await _close_reminder(update, msgs.outcome_skipped())
+    await _close_reminder(update, msgs.OUTCOME_SKIPPED)

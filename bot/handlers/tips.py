@@ -8,10 +8,20 @@ from bot import actions, render
 from bot.content import Tip
 from bot.context import CoachContext
 from bot.handlers.common import UserWork, say, with_user
+from bot.render import Keyboard
 from bot.render import tips as msgs
 from bot.service import recent_tips, remember_tip
 
 MAX_QUERY = 200
+
+
+async def _show_tip(
+    update: Update, context: CoachContext, work: UserWork, tip: Tip, markup: Keyboard | None = None
+) -> None:
+    """Send a tip and remember it was seen, so a bare /tip moves on to another."""
+    remember_tip(work.user, tip)
+    await work.repo.commit()
+    await say(update, context, tip.html, markup)
 
 
 @with_user
@@ -20,24 +30,14 @@ async def tip_command(update: Update, context: CoachContext, work: UserWork) -> 
     query = " ".join(context.args or [])[:MAX_QUERY].strip()
     if not query:
         tip = content.pick_fresh(recent_tips(work.user), seed=update.update_id)
-        remember_tip(work.user, tip)
-        await work.repo.commit()
-        await say(update, context, tip.html)
+        await _show_tip(update, context, work, tip)
         return
     found = content.search(query)
-    if found.best is not None:
-        remember_tip(work.user, found.best)
-        await work.repo.commit()
-        markup = msgs.related_buttons(found.related) if found.related else None
-        await say(update, context, found.best.html, markup)
-    elif found.choices:
-        await say(update, context, msgs.choose(query), msgs.tip_buttons(found.choices))
-    elif found.near:
-        markup = msgs.tip_buttons(found.near, all_topics=True)
-        await say(update, context, msgs.closest(query), markup)
-    else:
-        markup = msgs.tip_buttons(content.starters(), all_topics=True)
-        await say(update, context, msgs.no_match(query), markup)
+    if found.best is None:
+        await say(update, context, *msgs.no_best_match(query, found, content.starters()))
+        return
+    markup = msgs.related_buttons(found.related) if found.related else None
+    await _show_tip(update, context, work, found.best, markup)
 
 
 async def on_tip_button(update: Update, context: CoachContext, pressed: actions.Tip) -> None:
@@ -49,14 +49,7 @@ async def on_tip_button(update: Update, context: CoachContext, pressed: actions.
     if tip is None:
         await say(update, context, render.stale_button())
         return
-    await _show_tip(update, context, tip)
-
-
-@with_user
-async def _show_tip(update: Update, context: CoachContext, work: UserWork, tip: Tip) -> None:
-    remember_tip(work.user, tip)
-    await work.repo.commit()
-    await say(update, context, tip.html)
+    await with_user(_show_tip)(update, context, tip)
 
 
 @with_user

@@ -39,6 +39,10 @@ LEASE = timedelta(seconds=30)
 RENEW_EVERY_S = 10.0
 SWEEP_EVERY_S = 15.0
 RETRY_MAX_S = 2.0
+# Work slots: how many updates may run their own code and queries at once. Waiting on Telegram
+# takes no slot (bot/intake/guard.py), so a few slots keep every chat moving while the event
+# loop stays free to finish open transactions quickly.
+WORK_SLOTS = 16
 
 
 @dataclass(frozen=True)
@@ -66,19 +70,17 @@ class Intake:
         db: Database,
         *,
         grace_s: float = 3.0,
-        sole_receiver: bool = True,
-        concurrency: int = 16,
+        sole_receiver: bool,
+        concurrency: int = WORK_SLOTS,
     ) -> None:
         self.app = app
         self.db = db
         self.grace_s = grace_s
-        # polling: Telegram lets one process poll, so what is "new" at start-up is ours
+        # polling: Telegram lets one process poll, so what is "new" at start-up is ours; said by
+        # every caller, since a webhook replica that assumed it would take its peers' updates
         self.sole_receiver = sole_receiver
         self.owner = f"{uuid.uuid4().hex[:12]}"
         self.lanes: Lanes[Stored] = Lanes(self._handle)
-        # Work slots: how many updates may run their own code and queries at once. Waiting on
-        # Telegram takes no slot (bot/intake/guard.py), so a few slots keep every chat moving
-        # while the event loop stays free to finish open transactions quickly.
         self._slots = asyncio.Semaphore(concurrency)
         self._held: set[int] = set()
         self._background: list[asyncio.Task[None]] = []

@@ -44,8 +44,6 @@ def apology() -> str:
 
 
 def cancelled(something: bool) -> str:
-    return (
-        "Okay, stopped there. Nothing was saved from that step."
-        if something
-        else ("There was nothing to cancel. /help shows what I can do.")
-    )
+    if something:
+        return "Okay, stopped there. Nothing was saved from that step."
+    return "There was nothing to cancel. /help shows what I can do."

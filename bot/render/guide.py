@@ -77,6 +77,15 @@ POCKET_TIP = (
 )
 
 
+def plan_head(week: int, target: WeekTarget) -> str:
+    """The caption's head for the plan week's session (EASY_HEAD and CUSTOM_HEAD for others)."""
+    return f"Week {week} · {target.phase}"
+
+
+EASY_HEAD = "Easy version today (pain flagged lately)"
+CUSTOM_HEAD = "Your session"  # one the user typed
+
+
 def guide_caption(guide: Guide, head: str) -> str:
     lines = [
         f"▶️ <b>{e(head)}</b>: {e(structure(guide))}",
@@ -97,18 +106,6 @@ def as_file_caption(caption: str) -> str:
     )
 
 
-def plan_head(week: int, target: WeekTarget) -> str:
-    return f"Week {week} · {target.phase}"
-
-
-def easy_head() -> str:
-    return "Easy version today (pain flagged lately)"
-
-
-def custom_head() -> str:
-    return "Your session"
-
-
 def easy_note() -> str:
     return (
         "You flagged pain lately, so your week is on hold and today's guide is an easy "
@@ -116,16 +113,14 @@ def easy_note() -> str:
     )
 
 
-def rest_day(target: WeekTarget) -> str:
-    return (
+def rest_day(target: WeekTarget) -> tuple[str, Keyboard]:
+    """/go on a rest day, with a button to play the week's session anyway."""
+    text = (
         "Today is a rest day in your plan: easy walking or mobility is fine.\n"
         f"Training anyway? This week's session is {e(target.workout)} "
         f"({target_range(target)} backward)."
     )
-
-
-def rest_day_keyboard() -> Keyboard:
-    return keyboard([[("▶️ Play this week's session", actions.Guide(ANYWAY).data())]])
+    return text, keyboard([[("▶️ Play this week's session", actions.Guide(ANYWAY).data())]])
 
 
 def stop_today() -> str:

@@ -134,43 +134,45 @@ def _today(fb: Feedback) -> str:
     return "today in all" if fb.logs_today > 1 else "logged"
 
 
-# --- the reply to a log --------------------------------------------------------------------
-
-
-def _primary(fb: Feedback) -> list[str]:
-    t = fb.target
+def _safety(fb: Feedback) -> list[str] | None:
+    """The reply to warning signs, pain or a fall, which comes before anything else; None when
+    the primary is about the amount."""
     flags = [f for f in fb.flags if f in _FLAG_NAMES]
     named = join_words([_FLAG_NAMES[f] for f in flags]) or "that"
     where = f" in {your_parts(fb.body_parts)}" if fb.body_parts else ""
-    if fb.primary == "urgent":
-        return [
+    replies = {
+        "urgent": [
             f"⛔ {named[:1].upper()}{named[1:]} can be serious: stop now and get medical help "
             "right away. If it is severe, call emergency services.",
-        ]
-    if fb.primary == "stop_sign":
-        return [
+        ],
+        "stop_sign": [
             f"⛔ Stop for today: {named}{where} is a stop sign. Rest, and see a physio or "
             "doctor if it doesn't settle within a day or two.",
             "Your plan holds until it's better.",
-        ]
-    if fb.primary == "dizzy":
-        return [
+        ],
+        "dizzy": [
             f"⛔ Stop and rest: sit down until the {named.removeprefix('a ')} passes. If it "
             "doesn't settle, or comes back, get medical advice.",
-        ]
-    if fb.primary == "pain":
-        return [
+        ],
+        "pain": [
             f"Sorry about the pain{where}: stop backward running for now and rest it.",
             "If it still hurts after a day, or gets worse, see a physio or doctor. "
             "Your plan holds until it's better.",
-        ]
-    if fb.primary == "fall_minor":
-        return [
+        ],
+        "fall_minor": [
             "Sorry about the tumble. Clean any graze and check the ground behind you for "
             "what tripped you before the next session.",
-        ]
-    if fb.primary == "pain_check":
-        return ["You flagged pain earlier: how is it now? Tap below once it's better."]
+        ],
+        "pain_check": ["You flagged pain earlier: how is it now? Tap below once it's better."],
+    }
+    return replies.get(fb.primary)
+
+
+def _primary(fb: Feedback) -> list[str]:
+    safety = _safety(fb)
+    if safety is not None:
+        return safety
+    t = fb.target
     if fb.primary == "day_over" and t is not None:
         return [
             f"⚠️ {_day_amount(fb).capitalize()} {_today(fb)}: well above one session this "
@@ -342,9 +344,8 @@ def ask_new_feeling() -> str:
     return "How did it feel?"
 
 
-def edited_session(summary: str, day: date | None = None) -> str:
-    when = f"\n📅 {day_label(day)}" if day is not None else ""
-    return f"✏️ Updated: {summary}{when}"
+def edited_session(summary: str, day: date) -> str:
+    return f"✏️ Updated: {summary}\n📅 {day_label(day)}"
 
 
 def ask_new_day() -> str:

@@ -52,20 +52,14 @@ def reminder_closed(original_html: str, outcome: str) -> str:
     return f"{original_html}\n\n<i>{e(outcome)}</i>"
 
 
-def outcome_expired() -> str:
-    return "This reminder has expired."
+# the outcome lines that carry no value (outcome_snoozed and outcome_done do)
+OUTCOME_EXPIRED = "This reminder has expired."
+OUTCOME_SKIPPED = "Skipped today. Rest is training too."
+OUTCOME_ALREADY = "Already logged today. See /history."
 
 
 def outcome_snoozed(until: datetime, tz: tzinfo) -> str:
     return f"Snoozed: I'll remind you again at {local_clock(until, tz)}."
-
-
-def outcome_skipped() -> str:
-    return "Skipped today. Rest is training too."
-
-
-def outcome_already() -> str:
-    return "Already logged today. See /history."
 
 
 def outcome_done(duration_s: int | None) -> str:

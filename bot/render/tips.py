@@ -5,25 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import actions
-from bot.content import Tip
+from bot.content import SearchResult, Tip
 from bot.render import Keyboard, e, keyboard
 
 ALL_TOPICS = "*"  # the tip button argument that lists every topic
 
 
-def no_match(query: str) -> str:
-    return (
-        f"I don't have a tip on “{e(query[:80])}”. Most people start with one of these; "
+def no_best_match(query: str, found: SearchResult, starters: Sequence[Tip]) -> tuple[str, Keyboard]:
+    """The reply to a search without one clear tip, with its buttons: the close call's
+    choices, else the closest topics, else where most people start."""
+    asked = f"“{e(query[:80])}”"
+    if found.choices:
+        return f"A few tips could fit {asked}. Which one?", tip_buttons(found.choices)
+    if found.near:
+        text = f"Nothing on {asked} exactly. The closest I have:"
+        return text, tip_buttons(found.near, all_topics=True)
+    text = (
+        f"I don't have a tip on {asked}. Most people start with one of these; "
         "or try other words (like <code>/tip heels</code>)."
     )
-
-
-def closest(query: str) -> str:
-    return f"Nothing on “{e(query[:80])}” exactly. The closest I have:"
-
-
-def choose(query: str) -> str:
-    return f"A few tips could fit “{e(query[:80])}”. Which one?"
+    return text, tip_buttons(starters, all_topics=True)
 
 
 def all_topics(listing_html: str) -> str:

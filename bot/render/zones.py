@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 
 from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.actions import PickZone, Zone
+from bot.actions import OfZone, PickZone, Zone
 from bot.coach.timezones import ZoneChoices, ZoneOption
 from bot.render import e, keyboard
 from bot.render.moments import local_clock_day
@@ -30,7 +30,7 @@ def option_label(option: ZoneOption) -> str:
 def choice_keyboard(options: Sequence[ZoneOption], step: bool = False) -> InlineKeyboardMarkup:
     """One button a row: a /timezone answer, or (``step``) onboarding's or /settings' zone
     step, whose buttons answer that step."""
-    made = PickZone if step else Zone
+    made: type[OfZone] = PickZone if step else Zone
     return keyboard([[(option_label(o), made(o.zone).data())] for o in options])
 
 

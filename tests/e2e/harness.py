@@ -127,7 +127,7 @@ async def start_harness(
     deps = Services(settings=config, db=db, content=shipped_content())
     stack = AsyncExitStack()  # the test's db fixture disposes the engine, running() does not
     app = await stack.enter_async_context(running(deps, server.token, chat_rate=chat_rate))
-    intake = Intake(app, db, grace_s=config.db_grace_s)
+    intake = Intake(app, db, grace_s=config.db_grace_s, sole_receiver=True)
     poller = Poller(intake, timeout=1)
     harness = Harness(server, app, db, deps, intake, poller, stack)
     app.add_handler(TypeHandler(Update, harness._observe), group=-100)

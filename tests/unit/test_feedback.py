@@ -344,7 +344,7 @@ def _walk_plan(track: str, sessions_of: int, overdo: bool) -> tuple[list[Feedbac
                         reps=session.reps or None,
                     )
                 )
-        review = review_week(facts, plan_week, target)
+        review = review_week(facts, plan_week, target, pain_open=False)
         decision = decide_progression(review)
         decisions.append(decision.decision)
         last_effort = sum(load.effort(d.amount, target) for d in load.days_of(facts))

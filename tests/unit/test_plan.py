@@ -93,10 +93,10 @@ def test_review_week() -> None:
         SessionFact(date(2026, 6, 3), None, distance_m=200.0),
         SessionFact(date(2026, 6, 5), 150, pain=True),
     ]
-    review = review_week(facts, 2, target(2, sessions=3))
+    review = review_week(facts, 2, target(2, sessions=3), pain_open=False)
     assert review == WeekReview(2, 3, 3, True, backward_s=240, paused=False, days=3)
     assert decide_progression(review).decision == "hold"
-    empty = review_week([], 4, target(4, sessions=4), paused=True)
+    empty = review_week([], 4, target(4, sessions=4), paused=True, pain_open=False)
     assert empty == WeekReview(4, 0, 4, False, backward_s=0, paused=True, days=0)
     assert decide_progression(empty).decision == "rest"
     open_pain = review_week(facts[:2], 2, target(2, sessions=2), pain_open=True)
@@ -116,7 +116,7 @@ def test_review_week() -> None:
 )
 def test_sessions_are_training_days(logs: list[tuple[int, int]], done: int, days: int) -> None:
     facts = [SessionFact(date(2026, 6, day), s) for day, s in logs]
-    review = review_week(facts, 1, target(1, sessions=3))
+    review = review_week(facts, 1, target(1, sessions=3), pain_open=False)
     assert (review.sessions_done, review.days) == (done, days)
     assert decide_progression(review).decision != "advance" or done >= 3
 
