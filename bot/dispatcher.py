@@ -4,9 +4,9 @@
 is due, most overdue first, each instant read from its own index no further than the claim
 needs (on PostgreSQL with FOR UPDATE SKIP LOCKED, so replicas never take the same row), and
 decides for all of them with a handful of statements: their plan catch-up, who logged that
-day, the summaries' weeks and streaks. Each message is rendered and stored as a *queued* delivery (the
-outbox row, unique per user, local date and kind: the "never twice" key) leased to this
-process; the schedules move on; one commit.
+day, the summaries' weeks and streaks. Each message is rendered and stored as a *queued*
+delivery (the outbox row, unique per user, local date and kind: the "never twice" key)
+leased to this process; the schedules move on; one commit.
 
 **Sending.** Queued deliveries go out as fast as the shared budget allows (bot/ratelimit.py).
 Right before its request starts, a delivery is marked *sending* under a fresh lease, in one
@@ -22,9 +22,10 @@ once. A delivery left *sending* by a dead claimer may have reached Telegram: it 
 
 **Pace.** A backlog is worked continuously: the next claim is made while the previous one is
 still being sent, keeping about what can be sent before the next tick in hand, topped up in
-claims of half a CLAIM_BATCH or more (each claim is a transaction: the fewer, the cheaper). The JobQueue
-tick only wakes the worker, so a long fan-out never overlaps itself. On shutdown the worker
-stops claiming, lets requests in flight finish (STOP_GRACE_S at most) and hands the rest back.
+claims of half a CLAIM_BATCH or more (each claim is a transaction: the fewer, the cheaper).
+The JobQueue tick only wakes the worker, so a long fan-out never overlaps itself. On shutdown
+the worker stops claiming, lets requests in flight finish (STOP_GRACE_S at most) and hands
+the rest back.
 """
 
 from __future__ import annotations
