@@ -1,17 +1,19 @@
 """The reminder dispatcher: decides in sets, sends at the full budget, survives a crash.
 
 **Deciding.** A claim takes up to CLAIM_BATCH users whose reminder, snooze or weekly summary
-is due (on PostgreSQL with FOR UPDATE SKIP LOCKED, so replicas never take the same row) and
+is due, most overdue first, each instant read from its own index no further than the claim
+needs (on PostgreSQL with FOR UPDATE SKIP LOCKED, so replicas never take the same row), and
 decides for all of them with a handful of statements: their plan catch-up, who logged that
-day, the summaries' weeks. Each message is rendered and stored as a *queued* delivery (the
-outbox row, unique per user, local date and kind: the "never twice" key) leased to this
-process; the schedules move on; one commit.
+day, the summaries' weeks and streaks. Each message is rendered and stored as a *queued*
+delivery (the outbox row, unique per user, local date and kind: the "never twice" key)
+leased to this process; the schedules move on; one commit.
 
 **Sending.** Queued deliveries go out as fast as the shared budget allows (bot/ratelimit.py).
-Right before its request starts, a delivery is marked *sending*, in one statement for every
-request starting together, re-checking that the user did not log that day, pause, stop
-reminders or block the bot since the claim; otherwise it is *skipped*. The outcome (*sent*,
-*blocked*, *failed*, *unconfirmed*) is stored in batches.
+Right before its request starts, a delivery is marked *sending* under a fresh lease, in one
+statement for the requests starting within the same few milliseconds (GATHER_S), re-checking
+that the user did not log that day, pause, stop reminders or block the bot since the claim;
+otherwise it is *skipped*. The outcomes (*sent*, *blocked*, *failed*, *unconfirmed*) are
+stored in one statement every FLUSH_S.
 
 **Crashes.** The claimer renews its lease while it works. A queued delivery whose lease ran
 out (its claimer died) is taken by another replica, or by this one after a restart, and sent
@@ -19,9 +21,11 @@ once. A delivery left *sending* by a dead claimer may have reached Telegram: it 
 *unconfirmed* and is never resent. So only requests in flight at a crash can be lost.
 
 **Pace.** A backlog is worked continuously: the next claim is made while the previous one is
-still being sent, keeping about what can be sent before the next tick in hand. The JobQueue
-tick only wakes the worker, so a long fan-out never overlaps itself. On shutdown the worker
-stops claiming, lets requests in flight finish (STOP_GRACE_S at most) and hands the rest back.
+still being sent, keeping about what can be sent before the next tick in hand, topped up in
+claims of half a CLAIM_BATCH or more (each claim is a transaction: the fewer, the cheaper).
+The JobQueue tick only wakes the worker, so a long fan-out never overlaps itself. On shutdown
+the worker stops claiming, lets requests in flight finish (STOP_GRACE_S at most) and hands
+the rest back.
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ CLAIM_BATCH = 500  # users decided per claim (one transaction)
 AHEAD_S = 2.0  # besides what the next tick needs, keep this much of the budget claimed ahead
 STOP_GRACE_S = 5.0  # on shutdown, how long requests in flight may take to finish
 FLUSH_S = 0.1  # outcomes are stored at least this often
+GATHER_S = 0.01  # starts asked for within this long are marked in one statement
 
 
 @dataclass
@@ -91,17 +96,33 @@ class Outgoing:
     due_at: datetime | None = None
     delivery_id: int = 0
     started: bool = field(default=False, compare=False)
+    keyboard: Any = field(default=None, compare=False)  # `markup` as sent, when at hand
+
+
+Keyboards = dict[tuple[date, bool], tuple[dict[str, Any], Any]]
+
+
+def _keyboard(keyboards: Keyboards, day: date, snooze: bool) -> tuple[dict[str, Any], Any]:
+    """A claim's reminders share a handful of keyboards: each is built once (the stored dict
+    and the object sent; neither is changed after)."""
+    found = keyboards.get((day, snooze))
+    if found is None:
+        markup = reminder_msgs.reminder_keyboard(day, snooze=snooze)
+        found = keyboards[(day, snooze)] = (markup.to_dict(), markup)
+    return found
 
 
 # --- what is due -----------------------------------------------------------------------------
-def _reminder(content: Content, user: User, day: date, kind: str, due: datetime) -> Outgoing:
+def _reminder(
+    content: Content, user: User, day: date, kind: str, due: datetime, keyboards: Keyboards
+) -> Outgoing:
     if pain_open(user):  # the coach holds back until the user says the pain is better
         text = coaching_msgs.pain_reminder(user.first_name, pain_parts(user))
         return Outgoing(user.id, user.chat_id, kind, day, text, pain_buttons().to_dict(), due)
     target = today_target(content, user, day) or week_target(content, user)
     text = coaching_msgs.reminder(user.first_name, user.plan_week, target, kind == "snooze")
-    markup = reminder_msgs.reminder_keyboard(day, snooze=kind != "snooze").to_dict()
-    return Outgoing(user.id, user.chat_id, kind, day, text, markup, due)
+    markup, keyboard = _keyboard(keyboards, day, kind != "snooze")
+    return Outgoing(user.id, user.chat_id, kind, day, text, markup, due, keyboard=keyboard)
 
 
 def _summary(
@@ -205,10 +226,10 @@ async def collect_due(
             newest = max(d for items in due.values() for k, d, _ in items if k == "summary")
             for w in await repo.workouts_of(list(since), min(since.values()), newest):
                 history[w.user_id].append(w)
-            for uid in since:  # once a week per user, on the summary's evening
-                recent = await repo.recent_steps(uid, MAX_STREAK_WEEKS)
-                steps[uid] = [PlanStep(*row) for row in recent]
+            recent = await repo.recent_steps_of(list(since), MAX_STREAK_WEEKS)
+            steps = {uid: [PlanStep(*row) for row in rows] for uid, rows in recent.items()}
         out: list[Outgoing] = []
+        keyboards: Keyboards = {}
         for n, (uid, items) in enumerate(due.items()):
             if n % 50 == 49:
                 await asyncio.sleep(0)  # let the sends already under way go out on time
@@ -218,7 +239,7 @@ async def collect_due(
                     window = [w for w in history[uid] if since[uid] <= w.local_date <= day]
                     out.append(_summary(content, user, day, window, steps[uid], at))
                 elif (uid, day) not in logged:
-                    out.append(_reminder(content, user, day, kind, at))
+                    out.append(_reminder(content, user, day, kind, at, keyboards))
         until = now + lease
         queued = await repo.queue_deliveries(
             [
@@ -285,7 +306,7 @@ async def send_one(
     "skipped" (no longer wanted when its turn came).
     """
     limiter = getattr(bot, "rate_limiter", None)
-    markup = reminder_msgs.stored_markup(item.markup)
+    markup = item.keyboard or reminder_msgs.stored_markup(item.markup)
     extra: dict[str, Any] = {"rate_limit_args": Broadcast(started)} if limiter else {}
     if paid:
         extra["allow_paid_broadcast"] = True
@@ -322,10 +343,12 @@ async def send_one(
 
 
 class _Batcher:
-    """Group commit: everything asked for while one statement runs goes in the next one."""
+    """Group commit: the starts asked for within GATHER_S, or while the last statement ran,
+    go in one statement; outcomes are stored every FLUSH_S."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, lease: timedelta) -> None:
         self.db = db
+        self.lease = lease
         self.starts: dict[int, asyncio.Future[bool]] = {}
         self.results: list[tuple[Outgoing, str, int | None]] = []
         self._start_task: asyncio.Task[None] | None = None
@@ -344,11 +367,14 @@ class _Batcher:
 
     async def _mark_starts(self) -> None:
         while self.starts:
+            await asyncio.sleep(GATHER_S)  # the starts of the next few slots come along
             batch, self.starts = self.starts, {}
             now = datetime.now(UTC)
             try:
                 async with self.db.uow() as repo:
-                    going = await repo.start_deliveries(list(batch), now, now - LATE_LIMIT)
+                    going = await repo.start_deliveries(
+                        list(batch), now, now - LATE_LIMIT, now + self.lease
+                    )
             except Exception as err:  # the database is away: send nothing we can't record
                 log.warning("Could not mark %s reminders as sending: %r", len(batch), err)
                 going = set()
@@ -362,23 +388,41 @@ class _Batcher:
             self._flush_task = asyncio.create_task(self._flush_soon())
 
     async def _flush_soon(self) -> None:
+        """One statement per FLUSH_S at most: outcomes that come in while one is written wait
+        for the next (writing each time the last write ended made a statement per handful)."""
         await asyncio.sleep(FLUSH_S)
-        await self.flush()
+        batch, self.results = self.results, []
+        await self._write(batch)
+        if self.results:
+            self._flush_task = asyncio.create_task(self._flush_soon())
 
     async def flush(self) -> None:
-        while self.results:
+        """Store every outcome known, the one being written included (at the end of a pass,
+        on shutdown)."""
+        while True:
+            pending = self._flush_task
+            if pending is not None and not pending.done() and pending is not asyncio.current_task():
+                await asyncio.wait([pending])
+                continue
+            if not self.results:
+                return
             batch, self.results = self.results, []
-            finished = [(o.delivery_id, s, m) for o, s, m in batch if s != "skipped"]
-            blocked = {o.user_id for o, s, _ in batch if s == "blocked"}
-            for _ in range(3):
-                try:
-                    async with self.db.uow() as repo:
-                        await repo.finish_deliveries(finished)
-                        await repo.mark_inactive_many(blocked)
-                    break
-                except Exception as err:
-                    log.warning("Could not store %s reminder outcomes: %r", len(batch), err)
-                    await asyncio.sleep(0.5)
+            await self._write(batch)
+
+    async def _write(self, batch: list[tuple[Outgoing, str, int | None]]) -> None:
+        finished = [(o.delivery_id, s, m) for o, s, m in batch if s != "skipped"]
+        blocked = {o.user_id for o, s, _ in batch if s == "blocked"}
+        if not finished and not blocked:
+            return
+        for _ in range(3):
+            try:
+                async with self.db.uow() as repo:
+                    await repo.finish_deliveries(finished)
+                    await repo.mark_inactive_many(blocked)
+                return
+            except Exception as err:
+                log.warning("Could not store %s reminder outcomes: %r", len(batch), err)
+                await asyncio.sleep(0.5)
 
 
 class Dispatcher:
@@ -400,13 +444,14 @@ class Dispatcher:
         self.tick_s = tick_s
         self.claimer = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease = timedelta(seconds=min(max(3 * tick_s, 5.0), 60.0))
-        self.batch = _Batcher(db)
+        self.batch = _Batcher(db, self.lease)
         self.statuses: list[str] = []
         self._queue: deque[Outgoing] = deque()
         self._sending: dict[asyncio.Task[None], Outgoing] = {}
         self._sent_at: deque[float] = deque(maxlen=256)
         self._renewed = time.monotonic()
         self._reclaimed = 0.0
+        self._dry_until = 0.0  # the last claim found less than it asked for: none till then
         self._wake = asyncio.Event()
         self._changed = asyncio.Event()
 
@@ -435,23 +480,32 @@ class Dispatcher:
         return len(self._queue) + len(self._sending)
 
     async def _claim(self, now: datetime) -> int:
-        """Top the queue up; returns how many deliveries were added."""
-        want = self._ahead() - self._held()
+        """Top the queue up; returns how many deliveries were added. While some are held,
+        only in claims of half a claim's size or more, and not again for a second once the
+        due users ran out: each claim is a transaction, cheaper per user the more it takes."""
+        held = self._held()
+        want = self._ahead() - held
         if want <= 0:
+            return 0
+        if held and (want < self._claim_size // 2 or time.monotonic() < self._dry_until):
             return 0
         items: list[Outgoing] = []
         if time.monotonic() - self._reclaimed >= 1.0:
             self._reclaimed = time.monotonic()
             items = await reclaim(self.db, now, self.claimer, self.lease, want)
         if len(items) < want:
-            items += await collect_due(
+            asked = min(self._claim_size, want - len(items))
+            due = await collect_due(
                 self.db,
                 self.content,
                 now,
                 claimer=self.claimer,
                 lease=self.lease,
-                limit=min(self._claim_size, want - len(items)),
+                limit=asked,
             )
+            if len(due) < asked:
+                self._dry_until = time.monotonic() + 1.0
+            items += due
         self._queue.extend(items)
         if items:
             metrics.reminders_claimed(len(items))

@@ -9,10 +9,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Integer,
     Select,
     Table,
     and_,
+    any_,
     bindparam,
     case,
     delete,
@@ -33,6 +35,7 @@ from bot.db.models import (
     PlanChange,
     ProcessedUpdate,
     User,
+    UTCDateTime,
     Workout,
     utcnow,
 )
@@ -107,6 +110,8 @@ def _table(model: type[Any]) -> Table:
 
 _INBOX = _table(ProcessedUpdate)
 _USERS = _table(User)
+_WORKOUTS = _table(Workout)
+_DELIVERIES = _table(Delivery)
 # Statements every update runs, built once with bound parameters (building one costs more
 # than running it on SQLite); table statements, so no ORM bookkeeping.
 _FINISH_UPDATE = (
@@ -134,6 +139,64 @@ _COUNT_IN = (
         ),
     )
 )
+
+_FINISH_DELIVERY = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        message_id=bindparam("b_mid"),
+        claimed_by=None,
+        lease_until=None,
+    )
+)
+
+_STARTS: dict[str, tuple[Any, Any]] = {}
+
+
+def _start_statements(dialect: str) -> tuple[Any, Any]:
+    """The two statements of a batch of starts, built once per dialect (run for every few
+    messages of a fan-out, they cost more to build than to run): "sending" for those that
+    may go, "skipped" for the rest. Table statements, without the ORM's bulk bookkeeping.
+    On PostgreSQL the ids are one array (`= ANY`), one statement text for any batch size,
+    so asyncpg prepares it once; `IN (...)` would be a new statement for each length."""
+    if dialect in _STARTS:
+        return _STARTS[dialect]
+    d, w, u = _DELIVERIES.c, _WORKOUTS.c, _USERS.c
+    if dialect == "postgresql":
+        among = d.id == any_(bindparam("s_ids", type_=ARRAY(Integer)))
+    else:
+        among = d.id.in_(bindparam("s_ids", expanding=True))
+    now = bindparam("s_now", type_=UTCDateTime())
+    logged = exists().where(w.user_id == d.user_id, w.local_date == d.local_date)
+    reachable = exists().where(
+        u.id == d.user_id,
+        u.active.is_(True),
+        u.reminders_on.is_(True),
+        or_(u.paused_until.is_(None), u.paused_until <= now),
+    )
+    start = (
+        update(_DELIVERIES)
+        .where(
+            among,
+            d.status == "queued",
+            or_(d.kind == "summary", ~logged),
+            reachable,
+            or_(d.due_at.is_(None), d.due_at >= bindparam("s_oldest", type_=UTCDateTime())),
+        )
+        .values(
+            status="sending", sent_at=now, lease_until=bindparam("s_until", type_=UTCDateTime())
+        )
+        .returning(d.id)
+    )
+    skip = (
+        update(_DELIVERIES)
+        .where(among, d.status == "queued")
+        .values(status="skipped", claimed_by=None, lease_until=None)
+    )
+    _STARTS[dialect] = (start, skip)
+    return start, skip
+
 
 # Sessions stored through Repo.add_workout, which adds them to the user's totals itself.
 _COUNTED: weakref.WeakSet[Workout] = weakref.WeakSet()
@@ -562,24 +625,30 @@ class Repo:
 
     # --- reminders -----------------------------------------------------------------------
     async def claim_due(self, now: datetime, limit: int) -> Sequence[User]:
-        """Users whose reminder or summary is due, locked so no other replica takes them."""
-        stmt = (
-            select(User)
-            .where(
-                User.active.is_(True),
-                or_(
-                    User.next_reminder_at <= now,
-                    User.next_summary_at <= now,
-                    User.snooze_until <= now,
-                ),
+        """Up to `limit` users whose reminder, snooze or summary is due, most overdue first,
+        locked on PostgreSQL (SKIP LOCKED) so no other replica takes them. Each instant is
+        read from its own index only as far as the claim needs: a scan of every user in id
+        order walked past all those claimed before, so each claim of a long backlog cost
+        more than the last."""
+        found: dict[int, tuple[datetime, User]] = {}
+        for column in (User.next_reminder_at, User.snooze_until, User.next_summary_at):
+            stmt = (
+                select(User)
+                .where(User.active.is_(True), column <= now)
+                .order_by(column)
+                .limit(limit)
             )
-            .order_by(User.id)
-            .limit(limit)
-        )
-        if self.dialect == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
-        result = await self.session.scalars(stmt)
-        return result.all()
+            if self.dialect == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True)
+            for user in await self.session.scalars(stmt):
+                due = min(
+                    t
+                    for t in (user.next_reminder_at, user.snooze_until, user.next_summary_at)
+                    if t is not None and t <= now
+                )
+                found[user.id] = (due, user)
+        ranked = sorted(found.values(), key=lambda pair: (pair[0], pair[1].id))
+        return [user for _, user in ranked[:limit]]
 
     # --- the reminder outbox (bot/dispatcher.py): set-based, a statement per batch ----------
     async def workouts_of(
@@ -633,23 +702,22 @@ class Repo:
 
     async def queue_deliveries(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, int, str]]:
         """Insert queued deliveries; returns (id, user_id, kind) of those that were new (the
-        unique key drops a second one for the same user, local date and kind)."""
+        unique key drops a second one for the same user, local date and kind). A table
+        statement, batched and compiled once: the ORM's bulk insert cost as much again."""
         if not rows:
             return []
-        stmt = (
-            self._insert(Delivery)
-            .on_conflict_do_nothing()
-            .returning(Delivery.id, Delivery.user_id, Delivery.kind)
-        )
-        result = await self.session.execute(stmt, list(rows))  # batched, compiled once
+        d = _DELIVERIES.c
+        stmt = self._insert(_DELIVERIES).on_conflict_do_nothing().returning(d.id, d.user_id, d.kind)
+        result = await self.session.execute(stmt, list(rows))
         return [(int(i), int(u), str(k)) for i, u, k in result]
 
     async def expire_sending(self, now: datetime) -> int:
         """Requests whose sender died mid-flight may have arrived: unconfirmed, never resent."""
         result = await self.session.execute(
             update(Delivery)
-            .where(Delivery.status == "sending", Delivery.lease_until < now)
+            .where(self._ours_to_change(Delivery.status == "sending", Delivery.lease_until < now))
             .values(status="unconfirmed", claimed_by=None, lease_until=None)
+            .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
@@ -671,70 +739,49 @@ class Repo:
         return result.all()
 
     async def start_deliveries(
-        self, ids: Collection[int], now: datetime, oldest_due: datetime
+        self, ids: Collection[int], now: datetime, oldest_due: datetime, until: datetime
     ) -> set[int]:
-        """Mark these deliveries "sending" (their requests start now), unless since the claim
-        the user logged a session that day, paused, stopped reminders, blocked the bot or left,
-        or the reminder has become too late. Returns the ids that may go out."""
+        """Mark these deliveries "sending" (their requests start now) under a fresh lease
+        until `until`, unless since the claim the user logged a session that day, paused,
+        stopped reminders, blocked the bot or left, or the reminder has become too late.
+        Returns the ids that may go out; the others are skipped."""
         if not ids:
             return set()
-        logged = exists().where(
-            Workout.user_id == Delivery.user_id, Workout.local_date == Delivery.local_date
-        )
-        reachable = exists().where(
-            User.id == Delivery.user_id,
-            User.active.is_(True),
-            User.reminders_on.is_(True),
-            or_(User.paused_until.is_(None), User.paused_until <= now),
-        )
-        result = await self.session.execute(
-            update(Delivery)
-            .where(
-                Delivery.id.in_(ids),
-                Delivery.status == "queued",
-                or_(Delivery.kind == "summary", ~logged),
-                reachable,
-                or_(Delivery.due_at.is_(None), Delivery.due_at >= oldest_due),
-            )
-            .values(status="sending", sent_at=now)
-            .returning(Delivery.id)
-            .execution_options(synchronize_session=False)
-        )
-        going = {int(i) for (i,) in result}
+        start, skip = _start_statements(self.dialect)
+        params = {"s_ids": list(ids), "s_now": now, "s_oldest": oldest_due, "s_until": until}
+        going = {int(i) for (i,) in await self.session.execute(start, params)}
         rest = [i for i in ids if i not in going]
         if rest:
-            await self.session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_(rest), Delivery.status == "queued")
-                .values(status="skipped", claimed_by=None, lease_until=None)
-                .execution_options(synchronize_session=False)
-            )
+            await self.session.execute(skip, {"s_ids": rest})
         return going
 
     async def finish_deliveries(self, results: Iterable[tuple[int, str, int | None]]) -> None:
-        """Store (id, status, message_id) of finished sends in one statement."""
-        params = [{"b_id": i, "b_status": s, "b_mid": m} for i, s, m in results]
-        if not params:
-            return
-        table = Delivery.__table__
-        assert isinstance(table, Table)
-        await self.session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values(
-                status=bindparam("b_status"),
-                message_id=bindparam("b_mid"),
-                claimed_by=None,
-                lease_until=None,
-            ),
-            params,
-        )
+        """Store (id, status, message_id) of finished sends in one statement (in id order, as
+        a start takes its rows)."""
+        params = [{"b_id": i, "b_status": s, "b_mid": m} for i, s, m in sorted(results)]
+        if params:
+            await self.session.execute(_FINISH_DELIVERY, params)
+
+    def _ours_to_change(self, *where: Any) -> Any:
+        """Ids of deliveries matching `where`, for an UPDATE of many. On PostgreSQL rows that
+        another transaction is changing right now (a start, an outcome, a takeover) are
+        skipped, not waited for: each of those sets or clears the lease itself, and a renewal
+        that waited for an outcome while the outcome waited for it was a deadlock."""
+        ids = select(Delivery.id).where(*where)
+        if self.dialect == "postgresql":
+            ids = ids.with_for_update(skip_locked=True)
+        return Delivery.id.in_(ids.scalar_subquery())
 
     async def renew_delivery_leases(self, claimer: str, until: datetime) -> None:
         await self.session.execute(
             update(Delivery)
-            .where(Delivery.claimed_by == claimer, Delivery.status.in_(("queued", "sending")))
+            .where(
+                self._ours_to_change(
+                    Delivery.claimed_by == claimer, Delivery.status.in_(("queued", "sending"))
+                )
+            )
             .values(lease_until=until)
+            .execution_options(synchronize_session=False)
         )
 
     async def release_deliveries(self, claimer: str, ids: Collection[int] | None = None) -> int:
@@ -801,6 +848,43 @@ class Repo:
             .limit(limit)
         )
         return [(r[0], r[1], r[2], r[3]) for r in reversed(result.all())]
+
+    async def recent_steps_of(
+        self, user_ids: Collection[int], limit: int
+    ) -> dict[int, list[tuple[date, int, int, str]]]:
+        """`recent_steps` of many users in one statement (a window over each user's rows)."""
+        if not user_ids:
+            return {}
+        newest = func.row_number().over(
+            partition_by=PlanChange.user_id, order_by=PlanChange.week_start.desc()
+        )
+        ranked = (
+            select(
+                PlanChange.user_id,
+                PlanChange.week_start,
+                PlanChange.from_week,
+                PlanChange.to_week,
+                PlanChange.decision,
+                newest.label("n"),
+            )
+            .where(PlanChange.user_id.in_(list(user_ids)))
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(
+                ranked.c.user_id,
+                ranked.c.week_start,
+                ranked.c.from_week,
+                ranked.c.to_week,
+                ranked.c.decision,
+            )
+            .where(ranked.c.n <= limit)
+            .order_by(ranked.c.user_id, ranked.c.week_start)
+        )
+        steps: dict[int, list[tuple[date, int, int, str]]] = {int(u): [] for u in user_ids}
+        for uid, week_start, from_week, to_week, decision in rows:
+            steps[int(uid)].append((week_start, from_week, to_week, decision))
+        return steps
 
     async def had_week_on_target(self, user_id: int) -> bool:
         """Whether any finished week moved the plan on (or finished it): a full week."""
