@@ -8,7 +8,11 @@ one a second per chat, short bursts tolerated. Two kinds of traffic share that b
   so broadcasts make room for them. A fan-out can therefore never delay a reply.
 - **broadcasts** (reminders and summaries, marked with `Broadcast` in `rate_limit_args`) wait
   for a slot of the budget. Slots are spaced evenly (GCRA: a theoretical arrival time moves
-  one interval per message), so no one-second window sees more than the rate.
+  one interval per message), so no one-second window sees more than the rate. Each broadcast
+  also holds one of the rate's places in a window until a second after its answer: Telegram
+  counted it somewhere between its start and its answer, so however late the event loop or
+  the network are, no second as Telegram counts them holds more of this process's
+  broadcasts than the rate.
 
 With SQLite there is one process, and the budget lives in memory. With PostgreSQL the
 theoretical arrival time is one row (`send_budget`), moved by one UPDATE per handful of slots,
@@ -16,7 +20,8 @@ so any number of replicas together keep the rate (a little further under it than
 as their schedulers jitter independently). A Redis client would
 be a new dependency for what one row already does at a few statements a second.
 
-A 429 holds the whole budget for its `retry_after` and the request is tried again. A reply that
+A 429 holds the whole budget for its `retry_after` (no broadcast starts before it ends, even
+one whose slot was handed out before) and the request is tried again. A reply that
 surely did not reach Telegram (a 5xx answer, a refused connection) is retried with back-off; one
 that may have arrived (a read timeout) is never sent again. A 403 on a reply marks the user
 inactive, like a 403 on a reminder.
@@ -45,9 +50,10 @@ from bot import metrics
 log = logging.getLogger(__name__)
 
 FREE_RATE = 30  # messages per second Telegram allows a bot without paid broadcasts
-HEADROOM = 0.98  # pace a little under the limit: request timing jitters on the way
+HEADROOM = 0.97  # pace a little under the limit, so answers that come late rarely hold it up
 SHARED_HEADROOM = 0.9  # more so across replicas: their schedulers jitter independently
-WINDOW_S = 1.01  # no more than the rate's whole messages start within this long (see _window)
+WINDOW_S = 1.0  # Telegram's window: a broadcast's place comes free this long after its answer
+HOLD_SLACK_S = 0.01  # a slot this close to a hold's end is after it in all but clock reading
 PER_CHAT_BURST = 10  # messages a chat may receive at once ...
 PER_CHAT_PERIOD = 10.0  # ... after which about one a second (PER_CHAT_BURST per this period)
 PER_CHAT_RATE = PER_CHAT_BURST / PER_CHAT_PERIOD  # messages a second to one chat after a burst
@@ -226,6 +232,51 @@ class _ChatPace:
         return max(0.0, start - self.tolerance - now)
 
 
+class _Window:
+    """However late the event loop or the network are, no second of this process's broadcasts
+    holds more than `limit` where Telegram counts them: each broadcast takes a place, which
+    comes free `span` after its answer. Telegram saw the request somewhere between its start
+    and its answer, so the one that takes the place next arrives more than `span` after it.
+    Waiters go in the order they came and each freed place wakes one: nothing polls, and the
+    window costs a message one timer."""
+
+    def __init__(self, limit: int, span: float) -> None:
+        self.limit = limit
+        self.span = span
+        self.taken = 0  # places of requests unanswered or answered within `span`
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    async def enter(self) -> None:
+        """Wait for a place; the request goes out when this returns."""
+        while self._waiters and self._waiters[0].done():
+            self._waiters.popleft()  # cancelled while waiting
+        if self.taken < self.limit and not self._waiters:
+            self.taken += 1
+            return
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(woken)
+        try:
+            await woken
+        except asyncio.CancelledError:
+            if woken.done() and not woken.cancelled():
+                self.unused()  # given a place, then cancelled: it goes to the next waiter
+            raise
+
+    def answered(self) -> None:
+        """The request came back (or failed): its place comes free `span` from now."""
+        asyncio.get_running_loop().call_later(self.span, self.unused)
+
+    def unused(self) -> None:
+        """A place comes free: the next waiter takes it."""
+        self.taken -= 1
+        while self._waiters:
+            woken = self._waiters.popleft()
+            if not woken.done():  # a cancelled waiter's future is done already
+                woken.set_result(None)
+                self.taken += 1
+                return
+
+
 Reply = bool | JSONDict | list[JSONDict]  # what a Bot API request returns
 Callback = Callable[..., Coroutine[Any, Any, Reply]]
 
@@ -255,9 +306,8 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
         self._waiting = 0
         self._chunk = max(1, int(self.budget.rate * CHUNK_S))
         self._chats: OrderedDict[int, _ChatPace] = OrderedDict()
-        self._starts: deque[float] = deque()  # when this process's last broadcasts started
-        self._flying: dict[float, None] = {}  # start instants of broadcasts unanswered yet
-        self._per_second = max(1, int(self.budget.rate))
+        self._window = _Window(max(1, int(rate)), WINDOW_S)
+        self._held_until = 0.0  # time.monotonic() until which Telegram asked us to wait
         self._lead = 0.01  # how long `started` takes, about: it runs this much ahead of a slot
         self.shared = isinstance(self.budget, SharedBudget)
         self._late_ok = max(0.005, 0.5 / self.budget.rate)  # a shared slot used this late at most
@@ -309,25 +359,31 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
         self._lead = min(MAX_LEAD_S, 0.8 * self._lead + 0.2 * took * 2)
         return ok
 
-    async def _window(self) -> float:
-        """However late the event loop or the network are, no second of this process's
-        broadcasts holds more than the rate: a slot that comes late must not bunch with the
-        next ones, and a request still on its way counts as arriving now. Returns the start."""
-        starts = self._starts
+    async def _turn(self, broadcast: Broadcast) -> None:
+        """Wait for a broadcast's slot, running `started` just ahead of it, then for its place
+        in the window. A slot a 429 has held since it was handed out is traded for a later
+        one, as is a place the hold came during; so is a shared slot come too late (sent now
+        it would land in another replica's)."""
+        slot = await self._slot(self._lead)
+        if not await self._started(broadcast):
+            self._give_back(slot)
+            raise Cancelled
+        forfeits = 0
         while True:
-            now = time.monotonic()
-            while starts and starts[0] <= now - WINDOW_S:
-                starts.popleft()
-            if len(starts) + self._overdue(now) < self._per_second:
-                starts.append(now)
-                self._flying[now] = None
-                return now
-            wait = starts[0] + WINDOW_S - now if starts else 0.01
-            await asyncio.sleep(max(wait, 0.005))
-
-    def _overdue(self, now: float) -> int:
-        """Requests started over a second ago and still unanswered."""
-        return sum(1 for t in self._flying if t <= now - WINDOW_S)
+            if slot > time.monotonic():
+                await asyncio.sleep(slot - time.monotonic())
+            late = self.shared and time.monotonic() - slot > self._late_ok
+            if slot < self._held_until - HOLD_SLACK_S:
+                slot = await self._slot()
+            elif late and forfeits < MAX_FORFEITS:
+                forfeits += 1
+                slot = await self._slot()
+            else:
+                await self._window.enter()
+                if time.monotonic() >= self._held_until - HOLD_SLACK_S:
+                    return
+                self._window.unused()
+                slot = await self._slot()
 
     def _give_back(self, slot: float) -> None:
         if slot > time.monotonic() - self.interval:
@@ -336,6 +392,7 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
     async def _held(self, err: RetryAfter) -> float:
         seconds = float(err._retry_after.total_seconds()) if err._retry_after else 1.0
         self._slots.clear()
+        self._held_until = max(self._held_until, time.monotonic() + seconds)
         await self.budget.hold(seconds)
         log.warning("Telegram asked to wait %.0f s before the next message", seconds)
         return seconds
@@ -361,22 +418,9 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
                 if delay:
                     await asyncio.sleep(delay)
             if broadcast is not None:
-                slot = await self._slot(self._lead)
-                if not await self._started(broadcast):
-                    self._give_back(slot)
-                    raise Cancelled
-                for _ in range(MAX_FORFEITS):
-                    if slot > time.monotonic():
-                        await asyncio.sleep(slot - time.monotonic())
-                    if not self.shared or time.monotonic() - slot <= self._late_ok:
-                        break
-                    # Too late for its slot: sent now it would land in another replica's.
-                    slot = await self._slot()
-                began: float | None = await self._window()
-            else:
-                began = None
-                if paced:
-                    self.budget.charge(1)
+                await self._turn(broadcast)
+            elif paced:
+                self.budget.charge(1)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as err:
@@ -395,6 +439,6 @@ class CoachRateLimiter(BaseRateLimiter[Any]):
                 log.warning("Telegram did not take %s (%r); trying again", endpoint, err)
                 await asyncio.sleep(REPLY_RETRY_S[attempt])
             finally:
-                if began is not None:
-                    self._flying.pop(began, None)
+                if broadcast is not None:
+                    self._window.answered()
             attempt += 1
