@@ -20,7 +20,7 @@ from bot.db.session import Database
 from tests.e2e.reminder_helpers import insert_due_users
 from tests.fakes import FakeBotAPI
 from tests.fakes.remote import RemoteFake
-from tests.support import raw_session
+from tests.support import busiest, raw_session
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -184,12 +184,3 @@ async def test_three_replicas_on_one_postgresql_share_one_budget(
     # gives it up rather than crowd the next one's, which costs some speed on a busy machine.
     assert USERS / 30 * 0.97 <= times[-1] - times[0] < USERS / 30 * 2
     assert busiest(times, 1.0) <= 30, "the three replicas together went over 30 msg/s"
-
-
-def busiest(times: list[float], seconds: float) -> int:
-    most, first = 0, 0
-    for last, at in enumerate(times):
-        while at - times[first] >= seconds:
-            first += 1
-        most = max(most, last - first + 1)
-    return most

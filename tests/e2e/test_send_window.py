@@ -11,6 +11,7 @@ import asyncio
 import random
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Bot
@@ -20,6 +21,7 @@ from telegram.ext import ExtBot
 from bot import ratelimit
 from bot.ratelimit import Broadcast, CoachRateLimiter
 from tests.fakes import FakeBotAPI
+from tests.support import busiest
 
 
 async def settle() -> None:
@@ -28,18 +30,8 @@ async def settle() -> None:
         await asyncio.sleep(0)
 
 
-def busiest(times: list[float], seconds: float = 1.0) -> int:
-    """The most of `times` within any window of `seconds` (a start `seconds` before is out)."""
-    times = sorted(times)
-    most, first = 0, 0
-    for last, at in enumerate(times):
-        while at - times[first] >= seconds:
-            first += 1
-        most = max(most, last - first + 1)
-    return most
-
-
-async def test_freed_places_go_one_each_to_the_waiters_in_the_order_they_came() -> None:
+async def full_window() -> tuple[ratelimit._Window, list[str], Callable[[str], Awaitable[None]]]:
+    """A window of one place, taken; waiters made with `wait(name)` note when they get in."""
     window = ratelimit._Window(limit=1, span=0.0)
     await window.enter()
     order: list[str] = []
@@ -48,6 +40,11 @@ async def test_freed_places_go_one_each_to_the_waiters_in_the_order_they_came() 
         await window.enter()
         order.append(name)
 
+    return window, order, wait
+
+
+async def test_freed_places_go_one_each_to_the_waiters_in_the_order_they_came() -> None:
+    window, order, wait = await full_window()
     tasks = [asyncio.create_task(wait(name)) for name in "abc"]
     await settle()
     assert order == [], "a request still unanswered keeps its place, however long it takes"
@@ -59,14 +56,7 @@ async def test_freed_places_go_one_each_to_the_waiters_in_the_order_they_came() 
 
 
 async def test_a_waiter_cancelled_once_woken_passes_its_place_to_the_next() -> None:
-    window = ratelimit._Window(limit=1, span=0.0)
-    await window.enter()
-    order: list[str] = []
-
-    async def wait(name: str) -> None:
-        await window.enter()
-        order.append(name)
-
+    window, order, wait = await full_window()
     first, second = (asyncio.create_task(wait(name)) for name in "ab")
     await settle()
     window.unused()  # wakes "a" ...
