@@ -15,6 +15,7 @@ ENV PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     MPLCONFIGDIR=/tmp/matplotlib \
     DATABASE_URL=sqlite+aiosqlite:////app/data/coach.db \
+    CACHE_DIR=/app/cache \
     HEALTH_PORT=8080
 RUN groupadd --system --gid 10001 coach \
     && useradd --system --uid 10001 --gid coach --home-dir /app --shell /usr/sbin/nologin coach
@@ -27,6 +28,9 @@ COPY bot ./bot
 # The image's code cannot write its own bytecode (read-only to the user, PYTHONDONTWRITEBYTECODE):
 # compiled here, each start reads it instead of compiling bot/ again.
 RUN python -m compileall -q bot
+# content/ checked and compiled once here: each start reads the compiled copy (see
+# bot/content_cache.py). The bot owns the folder, so a mounted CONTENT_DIR is compiled there.
+RUN python -m bot check-content && chown -R coach:coach /app/cache
 RUN mkdir -p /app/data && chown coach:coach /app/data
 VOLUME ["/app/data"]
 USER coach

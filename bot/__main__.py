@@ -81,18 +81,22 @@ def _without_web_server(settings: Settings) -> None:
 
 
 def _check_content(settings: Settings) -> int:
-    from bot import profile
+    from bot import content_cache, profile
     from bot.content import DEFAULT_ROOT, check_content
 
     root = settings.content_dir or DEFAULT_ROOT
     for line in check_content(root):
         print(line)
-    texts = profile.load(root)
+    _content, texts, kept = content_cache.compile_to(root, settings.cache_dir)
     print(
         f"profile: description {len(texts.description)} of {profile.MAX_DESCRIPTION}, "
         f"short description {len(texts.short_description)} of "
         f"{profile.MAX_SHORT_DESCRIPTION} characters"
     )
+    if kept is not None:
+        print(f"compiled: kept in {kept}, so the bot starts without parsing it")
+    else:
+        print("compiled: no copy kept (the cache folder is not writable); each start parses it")
     return 0
 
 

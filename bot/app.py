@@ -23,7 +23,6 @@ from telegram.request import BaseRequest
 
 from bot import actions, dispatcher, housekeeping, observe, profile
 from bot.commands import COMMANDS
-from bot.content import DEFAULT_ROOT
 from bot.context import CONTEXT_TYPES, CoachApp, Services, services_of
 from bot.handlers import (
     basics,
@@ -40,7 +39,7 @@ from bot.handlers import (
 )
 from bot.handlers import plan as plan_handlers
 from bot.handlers import reminders as reminder_handlers
-from bot.http_pools import PooledRequest
+from bot.http_pools import PooledRequest, updates_request
 from bot.intake.guard import CommitFirst
 from bot.ratelimit import PER_CHAT_RATE, SHARED_HEADROOM, CoachRateLimiter, SharedBudget
 
@@ -68,7 +67,8 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        builder = builder.request(PooledRequest())  # small pools: see bot/http_pools.py
+        # Small pools (see bot/http_pools.py), every client on one TLS context.
+        builder = builder.request(PooledRequest()).get_updates_request(updates_request())
     # Every request first commits the update's open work (bot/intake/guard.py), then is paced.
     limiter = rate_limiter(deps, token, chat_rate) if with_rate_limiter else None
     builder = builder.rate_limiter(CommitFirst(limiter))
@@ -182,7 +182,7 @@ async def _post_init(app: CoachApp) -> None:
     """Register the command menu from the same table /help prints; start the periodic jobs."""
     await app.bot.set_my_commands([BotCommand(c.name, c.summary) for c in COMMANDS])
     deps = services_of(app)
-    await profile.sync(app.bot, profile.load(deps.settings.content_dir or DEFAULT_ROOT))
+    await profile.sync(app.bot, deps.profile)
     if app.job_queue is not None and deps.settings.reminder_interval_s > 0:
         app.job_queue.run_repeating(
             observe.timed_job(dispatcher.dispatch_job),

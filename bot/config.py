@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Telegram's overall limit for this bot: 30 messages/s, up to 1000 with paid broadcasts.
     telegram_rate_limit: float = Field(default=30.0, ge=1, le=1000)
     content_dir: Path | None = None  # default: the content/ folder shipped with the bot
+    # Where the compiled content is kept between starts (bot/content_cache.py); default:
+    # $XDG_CACHE_HOME/reverse-running-coach, else ~/.cache/reverse-running-coach.
+    cache_dir: Path | None = None
     # Seconds to keep trying an unreachable database before telling a sender their message
     # was not saved (and to send it again).
     db_grace_s: float = Field(default=3.0, ge=0, le=60)
@@ -107,7 +110,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA time zone {v!r} (e.g. Europe/Berlin)") from None
         return v
 
-    @field_validator("content_dir", "health_port", mode="before")
+    @field_validator("content_dir", "cache_dir", "health_port", mode="before")
     @classmethod
     def _empty_is_unset(cls, v: object) -> object:
         """`NAME=` in .env means "use the default", not an empty path or URL."""

@@ -12,14 +12,10 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
@@ -30,6 +26,8 @@ from bot.coach.types import TRACKS, WeekTarget
 
 if TYPE_CHECKING:
     import numpy as np
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
 
 DEFAULT_ROOT: Path = paths.CONTENT  # the repository's content/, or the installed copy
 
@@ -263,7 +261,14 @@ class _PlanMeta(BaseModel):
 # ---------------------------------------------------------------------------------------------
 # Markdown -> Telegram HTML
 
-_MD = MarkdownIt("commonmark", {"html": False})
+
+# The parsers (markdown-it, PyYAML, python-frontmatter) are imported when content is parsed:
+# a start from the compiled copy (bot/content_cache.py) never needs them.
+@cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
 
 
 def _esc(text: str) -> str:
@@ -272,7 +277,9 @@ def _esc(text: str) -> str:
 
 def markdown_to_html(md: str) -> str:
     """Render simple markdown as Telegram HTML: only <b>, <i>, <a href>, <code>, bullets as '• '."""
-    root = SyntaxTreeNode(_MD.parse(md))
+    from markdown_it.tree import SyntaxTreeNode
+
+    root = SyntaxTreeNode(_markdown().parse(md))
     return "\n\n".join(b for b in (_block(node) for node in root.children) if b)
 
 
@@ -353,6 +360,9 @@ def _one_line(text: str) -> str:
 
 def _read(path: Path, root: Path) -> tuple[dict[str, Any], str]:
     """Split a file into its front matter mapping and markdown body."""
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
     try:
         text = path.read_text(encoding="utf-8").lstrip("\ufeff")
     except (OSError, UnicodeDecodeError) as exc:

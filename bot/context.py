@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 from bot.config import Settings
 from bot.content import Content
 from bot.db.session import Database
+from bot.profile import Profile
 
 if TYPE_CHECKING:
     from bot.dispatcher import Dispatcher
@@ -27,6 +28,7 @@ class Services:
     settings: Settings
     db: Database
     content: Content
+    profile: Profile  # the bot's description texts, set on Telegram at start-up
 
 
 class BotData:

@@ -12,6 +12,7 @@ request is an ordinary HTTPXRequest request.
 from __future__ import annotations
 
 import ssl
+from functools import cache
 from typing import Any
 
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
@@ -20,24 +21,34 @@ CONNECTIONS = 256  # in all, as PTB's default pool
 PER_POOL = 4  # connections per pool: each request's walk is over at most this many
 
 
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every client of the process: each httpx client would otherwise
+    load the certificate bundle again (time, and about 0.7 MiB each)."""
+    import certifi  # httpx's own certificate bundle
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def updates_request() -> HTTPXRequest:
+    """getUpdates' own client, as PTB builds it (one connection), on the shared TLS context."""
+    return HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls_context()})
+
+
 class PooledRequest(BaseRequest):
     """A BaseRequest over up to CONNECTIONS / PER_POOL HTTPXRequest pools."""
 
     def __init__(self, connections: int = CONNECTIONS, per_pool: int = PER_POOL) -> None:
         self._per_pool = per_pool
         self._max_pools = max(1, connections // per_pool)
-        self._tls: ssl.SSLContext | None = None  # one context for all pools (loading CAs is slow)
         self._pools: list[HTTPXRequest] = []
         self._busy: list[int] = []
         self._open()
 
     def _open(self) -> int:
-        if self._tls is None:
-            import certifi  # httpx's own certificate bundle
-
-            self._tls = ssl.create_default_context(cafile=certifi.where())
+        tls = tls_context()
         self._pools.append(
-            HTTPXRequest(connection_pool_size=self._per_pool, httpx_kwargs={"verify": self._tls})
+            HTTPXRequest(connection_pool_size=self._per_pool, httpx_kwargs={"verify": tls})
         )
         self._busy.append(0)
         return len(self._pools) - 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from telegram import Bot
 from telegram.error import TelegramError
@@ -34,6 +33,8 @@ class Profile(BaseModel):
 def load(root: Path) -> Profile:
     """Read and validate <root>/profile.yaml; a problem raises ContentError naming the file."""
     path = Path(root) / FILE
+    import yaml  # only when parsing: a start from the compiled copy never loads it
+
     shown = f"{Path(root).name}/{FILE}"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

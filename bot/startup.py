@@ -16,9 +16,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from telegram.request import BaseRequest
 
 from bot import app as coach_app
-from bot import profile
+from bot import content_cache
 from bot.config import Settings
-from bot.content import DEFAULT_ROOT, load_content
+from bot.content import DEFAULT_ROOT
 from bot.context import CoachApp, Services
 from bot.db import migrate
 from bot.db.session import Database
@@ -31,15 +31,15 @@ BeforeStart = Callable[[CoachApp], Awaitable[None]]
 
 async def open_services(settings: Settings) -> Services:
     """Everything that must hold before the first update: content valid, schema at head."""
-    content = load_content(settings.content_dir or DEFAULT_ROOT)
-    profile.load(settings.content_dir or DEFAULT_ROOT)  # a bad profile.yaml stops start-up too
+    # A bad tip, plan or profile.yaml stops start-up here.
+    content, profile = content_cache.load(settings.content_dir or DEFAULT_ROOT, settings.cache_dir)
     db = Database(settings.database_url)
     try:
         await migrate.upgrade(db.engine)
     except BaseException:
         await db.dispose()
         raise
-    return Services(settings=settings, db=db, content=content)
+    return Services(settings=settings, db=db, content=content, profile=profile)
 
 
 @asynccontextmanager

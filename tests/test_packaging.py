@@ -127,3 +127,13 @@ def test_kubernetes_example_probes_the_health_port_and_keeps_the_token_secret() 
 
     for name in env:
         assert name.lower() in Settings.model_fields, name
+
+
+def test_image_compiles_content_at_build_into_a_cache_the_bot_user_owns() -> None:
+    """Each start then reads the compiled copy instead of parsing content/ (idle memory)."""
+    _build, runtime = stages()
+    cache = re.search(r"CACHE_DIR=(\S+)", runtime)
+    assert cache is not None
+    compile_at = runtime.index("python -m bot check-content")
+    assert runtime.index("COPY content") < compile_at < runtime.index("USER coach")
+    assert re.search(rf"chown -R coach:coach {re.escape(cache[1])}", runtime)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,31 @@ def test_a_health_listener_or_a_webhook_loads_the_web_server(tmp_path: Path) -> 
         "BOT_TOKEN": "123456:" + "A" * 35,
     }
     assert loaded_after(code, tmp_path, ("tornado",), **webhook) == ["tornado"]
+
+
+PARSERS = ("markdown_it", "yaml", "frontmatter")
+OPEN_SERVICES = (
+    "import asyncio\n"
+    "from bot.config import load_settings\n"
+    "from bot.startup import open_services\n"
+    "async def main():\n"
+    "    deps = await open_services(load_settings())\n"
+    "    assert deps.content.tips and deps.profile.description\n"
+    "    await deps.db.dispose()\n"
+    "asyncio.run(main())\n"
+)
+
+
+def test_a_start_from_the_compiled_content_never_loads_the_parsers(tmp_path: Path) -> None:
+    env = {
+        "CACHE_DIR": str(tmp_path / "cache"),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/c.db",
+    }
+    assert set(loaded_after(OPEN_SERVICES, tmp_path, PARSERS, **env)) == set(PARSERS)  # compiles
+    assert loaded_after(OPEN_SERVICES, tmp_path, PARSERS, **env) == []
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    edited = content / "plan" / "rehab.md"
+    edited.write_text(edited.read_text() + "\nOne more line.\n")
+    env["CONTENT_DIR"] = str(content)
+    assert set(loaded_after(OPEN_SERVICES, tmp_path, PARSERS, **env)) == set(PARSERS)  # edited

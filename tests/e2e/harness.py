@@ -12,8 +12,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
+from bot import profile
 from bot.config import Settings
-from bot.content import Content, load_content
+from bot.content import DEFAULT_ROOT, Content, load_content
 from bot.context import Services
 from bot.db.session import Database
 from bot.intake.inbox import Intake
@@ -124,7 +125,8 @@ async def start_harness(
         telegram_base_url=server.base_url,
         **settings,
     )
-    deps = Services(settings=config, db=db, content=shipped_content())
+    texts = profile.load(config.content_dir or DEFAULT_ROOT)
+    deps = Services(settings=config, db=db, content=shipped_content(), profile=texts)
     stack = AsyncExitStack()  # the test's db fixture disposes the engine, running() does not
     app = await stack.enter_async_context(running(deps, server.token, chat_rate=chat_rate))
     intake = Intake(app, db, grace_s=config.db_grace_s, sole_receiver=True)
