@@ -15,7 +15,13 @@ from datetime import time as dtime
 from bot.coach import load, plan
 from bot.coach.days import days_field, parse_days_field
 from bot.coach.export import ExportRow
-from bot.coach.feedback import TEN_MINUTES_S, DayContext, Feedback, TipRef, coach_feedback
+from bot.coach.feedback import (
+    DayContext,
+    Feedback,
+    TipRef,
+    coach_feedback,
+    ten_minute_day_before,
+)
 from bot.coach.guide import PainMark, TodayGuide, todays_guide
 from bot.coach.pause import INDEFINITE as INDEFINITE  # read here by the callers
 from bot.coach.pause import Paused, PauseFor, pause_end, pause_in_force
@@ -423,7 +429,10 @@ async def record_session(
     same_day = next((d for d in week_days if d.local_date == day), None)
     trained = {d.local_date for d in (*week_days, *last_days)}
     tip = content.match_log(draft.text) if draft.text else None
-    past = await repo.history(user.id, TEN_MINUTES_S, besides=day)
+    past = await repo.history(user.id)
+    # The longest day is kept on the user row (summed once when unknown, as after an edit).
+    longest_s = (await repo.workout_totals(user))[3]
+    day_s = sum(r.duration_s or 0 for r in rows if r.local_date == day)
     ctx = DayContext(
         target=target,
         day_before=same_day.amount if same_day else load.Amount(),
@@ -439,7 +448,7 @@ async def record_session(
         pain_this_week=any(d.pain for d in week_days),
         first_log=not past.seen,
         full_week_before=past.full_week,
-        ten_min_day_before=past.ten_min_day,
+        ten_min_day_before=ten_minute_day_before(longest_s, day_s),
     )
     feedback = coach_feedback(draft, ctx, TipRef(tip.id, tip.title, tip.summary) if tip else None)
     stored_pain = draft.pain and feedback.primary != "fall_minor"

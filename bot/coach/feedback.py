@@ -131,6 +131,16 @@ class Feedback:
         return self.stop
 
 
+def ten_minute_day_before(longest_day_s: int, day_s: int) -> bool:
+    """Whether a day other than the logged one held ten minutes backward, from the longest
+    day of the history (``day_s``: the logged day's seconds before this log). Below ten
+    minutes the logged day is not that longest day, so the answer is exact; a day already at
+    ten minutes cannot cross them again, and whether another day is longer still is enough."""
+    if day_s >= TEN_MINUTES_S:
+        return longest_day_s > day_s
+    return longest_day_s >= TEN_MINUTES_S
+
+
 def classify_flags(draft: LogDraft) -> Primary | None:
     """The safety message a log needs, in proportion to what happened (None: none)."""
     flags = set(draft.red_flags)

@@ -48,29 +48,16 @@ class History:
 
     seen: bool  # any session stored before
     full_week: bool  # a finished week moved the plan on (or finished it)
-    ten_min_day: bool  # some other day held at least the asked seconds backward
 
 
 def _history_statement() -> Any:
-    """Built once (each /log runs it): one long session answers the ten-minute day at once;
-    only a history without one sums days (CASE evaluates in order, on both databases)."""
+    """Built once (each /log runs it); two index probes, whatever the history's length."""
     user_id: BindParameter[Any] = bindparam("h_user")
-    mine = Workout.user_id == user_id
-    other_day = and_(mine, Workout.local_date != bindparam("h_besides"))
-    seconds: BindParameter[Any] = bindparam("h_seconds")
-    long_one = exists().where(other_day, Workout.duration_s >= seconds)
-    long_day = exists(
-        select(Workout.local_date)
-        .where(other_day)
-        .group_by(Workout.local_date)
-        .having(func.sum(Workout.duration_s) >= seconds)
-    )
     return select(
-        exists().where(mine),
+        exists().where(Workout.user_id == user_id),
         exists().where(
             PlanChange.user_id == user_id, PlanChange.decision.in_(("advance", "finish"))
         ),
-        case((long_one, True), (long_day, True), else_=False),
     )
 
 
@@ -518,17 +505,13 @@ class Repo:
         )
         return result.all()
 
-    async def history(self, user_id: int, seconds: int, besides: date) -> History:
+    async def history(self, user_id: int) -> History:
         """What a log's feedback asks of the whole history, in one statement: any session
-        at all, a finished week that moved the plan on, and a day other than ``besides``
-        with at least ``seconds`` backward (see _HISTORY)."""
-        row = (
-            await self.session.execute(
-                _HISTORY, {"h_user": user_id, "h_seconds": seconds, "h_besides": besides}
-            )
-        ).one()
+        at all, and a finished week that moved the plan on. (Its longest day is kept on the
+        user row: see workout_totals.)"""
+        row = (await self.session.execute(_HISTORY, {"h_user": user_id})).one()
         seen = bool(row[0])
-        return History(seen, seen and bool(row[1]), seen and bool(row[2]))
+        return History(seen, seen and bool(row[1]))
 
     async def workout_totals(self, user: User) -> tuple[int, int, float, int]:
         """(training days, backward seconds, metres, longest day's seconds).

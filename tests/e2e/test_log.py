@@ -248,6 +248,53 @@ async def test_first_ten_minutes_is_celebrated_once(bot: Harness) -> None:
     assert "🏅" not in again.text
 
 
+async def test_ten_minutes_long_ago_is_remembered_without_reading_the_history(
+    bot: Harness,
+) -> None:
+    """The first 10-minute day is told from the longest day kept on the user row once the
+    totals are known; after an edit forgets them, it is summed again and stays right."""
+    await set_user(bot, plan_week=8, training_days=ALL_DAYS)
+    await add_workout(bot, monday() - timedelta(days=60), 660)
+    for days_back in range(40, 20, -2):
+        await add_workout(bot, monday() - timedelta(days=days_back), 120)
+    first = await log(bot, "4 min")  # sums the totals once: the longest day is 11 min
+    async with bot.db.uow() as repo:
+        user = await repo.get_user(USER)
+        assert user is not None and (user.totals_days, user.totals_longest_s) == (12, 660)
+    assert "10-minute" not in first.text
+    later = await log(bot, "7 min")  # 11 min today: not the first 10-minute day
+    assert "10-minute" not in later.text
+
+
+async def test_the_first_ten_minute_day_after_many_short_ones(bot: Harness) -> None:
+    await set_user(bot, plan_week=8, training_days=ALL_DAYS)
+    for days_back in range(30, 10, -1):
+        await add_workout(bot, monday() - timedelta(days=days_back), 240)
+    warm = await log(bot, "5 min")
+    assert "🏅" not in warm.text
+    crossed = await log(bot, "5 min")  # 10 minutes today, for the first time
+    assert "🏅 First 10-minute day!" in crossed.text
+    async with bot.db.uow() as repo:
+        user = await repo.get_user(USER)
+        assert user is not None and user.totals_longest_s == 600
+
+
+async def test_an_undone_ten_minute_day_no_longer_counts(bot: Harness) -> None:
+    """Undo forgets the kept totals, longest day included: the next ten minutes are the
+    first again."""
+    await set_user(bot, plan_week=8, training_days=ALL_DAYS)
+    await add_workout(bot, monday() - timedelta(days=20), 240)
+    long_one = await log(bot, "11 min yesterday")
+    assert "🏅 First 10-minute day!" in long_one.text
+    await bot.press(long_one, "Undo")
+    async with bot.db.uow() as repo:
+        user = await repo.get_user(USER)
+        assert user is not None and user.totals_days is None
+    await log(bot, "5 min")
+    crossed = await log(bot, "5 min")
+    assert "🏅 First 10-minute day!" in crossed.text
+
+
 # --- edit --------------------------------------------------------------------------------
 async def test_edit_duration_with_a_button(bot: Harness) -> None:
     logged = await log(bot, "3 min felt good")

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.coach import load
-from bot.coach.feedback import DayContext, Feedback, TipRef, coach_feedback
+from bot.coach.feedback import DayContext, Feedback, TipRef, coach_feedback, ten_minute_day_before
 from bot.coach.plan import PLAN_WEEKS, decide_progression, review_week
 from bot.coach.sessions import Block, Direction, Mode, Part
 from bot.coach.types import Feeling, LogDraft, SessionFact, WeekTarget
@@ -376,3 +376,22 @@ def test_plan_weeks_grow_within_the_load_rule() -> None:
         efforts: Sequence[float] = [load.typical_week_effort(w) for w in track.weeks]
         for a, b in itertools.pairwise(efforts):
             assert b <= load.WEEK_GROWTH * a + 1e-6, (track.id, efforts)
+
+
+@pytest.mark.parametrize(
+    ("longest_day_s", "day_s", "another_day"),
+    [
+        (0, 0, False),  # no history
+        (480, 240, False),  # short days only
+        (599, 0, False),
+        (600, 0, True),  # a ten-minute day, and not the logged one (it is under ten)
+        (660, 300, True),
+        (300, 300, False),  # the logged day is the longest, under ten minutes
+        (720, 660, True),  # already past ten today: another day is longer still
+        (660, 660, False),  # the logged day is the longest: it cannot cross again anyway
+    ],
+)
+def test_ten_minute_day_before_from_the_longest_day(
+    longest_day_s: int, day_s: int, another_day: bool
+) -> None:
+    assert ten_minute_day_before(longest_day_s, day_s) is another_day
