@@ -11,6 +11,7 @@ changes the key and the next start parses afresh, so what the bot serves is alwa
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import tempfile
@@ -26,8 +27,14 @@ from bot.profile import load as load_profile
 log = logging.getLogger(__name__)
 
 FILE = "content.json"
-# The code whose output is kept: a change to any of it makes earlier copies stale.
+# The code whose output is kept: a change to any of it makes earlier copies stale. Ours, and
+# the file of each parser library that carries its version (found without importing it).
 PARSERS = ("content.py", "profile.py", "content_cache.py", "coach")
+LIBRARIES = (
+    ("markdown_it", "__init__.py"),
+    ("yaml", "__init__.py"),
+    ("frontmatter", "default_handlers.py"),
+)
 
 
 class Compiled(BaseModel):
@@ -49,11 +56,20 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
+def _library_files() -> list[Path]:
+    found = []
+    for package, name in LIBRARIES:
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            found.append(Path(folder) / name)
+    return found
+
+
 def key_of(root: Path) -> str:
     """A digest of every file under the content root and of the parsing code."""
     digest = hashlib.sha256()
     sources = [paths.PACKAGE / name for name in PARSERS]
-    for base in (root, *sources):
+    for base in (root, *sources, *_library_files()):
         for path in _files(base) if base.is_dir() else [base]:
             digest.update(path.relative_to(base.parent).as_posix().encode())
             digest.update(b"\0")

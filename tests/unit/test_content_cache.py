@@ -109,3 +109,19 @@ def test_check_content_keeps_the_copy_the_bot_then_starts_from(
     _no_parsing(monkeypatch)
     content, _texts = content_cache.load(root, cache)
     assert "heel-striking" in content.tips
+
+
+def test_another_version_of_a_parser_library_parses_afresh(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached HTML is what today's markdown-it would render: its version is in the key."""
+    shipped = content_cache._library_files()
+    assert [p.parent.name for p in shipped] == ["markdown_it", "yaml", "frontmatter"]
+    assert all(p.is_file() for p in shipped)
+    fake = tmp_path / "markdown_it" / "__init__.py"
+    fake.parent.mkdir()
+    fake.write_text('__version__ = "4.3.0"\n')
+    monkeypatch.setattr(content_cache, "_library_files", lambda: [fake, *shipped[1:]])
+    before = content_cache.key_of(root)
+    fake.write_text('__version__ = "5.0.0"\n')
+    assert content_cache.key_of(root) != before
