@@ -26,6 +26,7 @@ from bot.profile import load as load_profile
 
 log = logging.getLogger(__name__)
 
+NAME = "reverse-running-coach"
 FILE = "content.json"
 # The code whose output is kept: a change to any of it makes earlier copies stale. Ours, and
 # the file of each parser library that carries its version (found without importing it).
@@ -47,9 +48,15 @@ class Compiled(BaseModel):
 
 
 def default_dir() -> Path:
-    """$XDG_CACHE_HOME/reverse-running-coach, else ~/.cache/reverse-running-coach."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "reverse-running-coach"
+    """$XDG_CACHE_HOME/reverse-running-coach, else ~/.cache/reverse-running-coach; for a user
+    without a home (a container run under a bare uid), the system's temporary folder."""
+    xdg = Path(os.environ.get("XDG_CACHE_HOME") or ".")
+    if xdg.is_absolute():  # the XDG spec ignores a relative path
+        return xdg / NAME
+    home = Path(os.path.expanduser("~"))
+    if home.is_absolute() and home != Path("/"):
+        return home / ".cache" / NAME
+    return Path(tempfile.gettempdir()) / NAME
 
 
 def _files(folder: Path) -> list[Path]:

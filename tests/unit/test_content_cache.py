@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,15 @@ def test_another_version_of_a_parser_library_parses_afresh(
     before = content_cache.key_of(root)
     fake.write_text('__version__ = "5.0.0"\n')
     assert content_cache.key_of(root) != before
+
+
+def test_the_default_folder_follows_xdg_then_home_then_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert content_cache.default_dir() == tmp_path / "xdg" / "reverse-running-coach"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # not absolute: ignored
+    monkeypatch.setenv("HOME", str(tmp_path / "me"))
+    assert content_cache.default_dir() == tmp_path / "me" / ".cache" / "reverse-running-coach"
+    monkeypatch.setenv("HOME", "/")  # a user without a home of its own
+    assert content_cache.default_dir().parent == Path(tempfile.gettempdir())
