@@ -98,17 +98,21 @@ def _read(file: Path, key: str) -> Compiled | None:
 
 def _write(file: Path, compiled: Compiled) -> bool:
     """Atomically (replicas may start together): a reader sees the old file or the new one."""
+    temporary: str | None = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
             "wb", dir=file.parent, prefix=f".{FILE}.", delete=False
         ) as out:
+            temporary = out.name
             out.write(compiled.model_dump_json().encode())
         # Readable by all, as content/ is: an image compiles it as root, then runs as a user.
-        os.chmod(out.name, 0o644)
-        os.replace(out.name, file)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, file)
     except OSError as err:
         log.info("Cannot keep compiled content in %s (%s); each start parses content/", file, err)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)  # a full disk: leave nothing half-written
         return False
     return True
 

@@ -138,3 +138,16 @@ def test_the_default_folder_follows_xdg_then_home_then_the_temporary_folder(
     assert content_cache.default_dir() == tmp_path / "me" / ".cache" / "reverse-running-coach"
     monkeypatch.setenv("HOME", "/")  # a user without a home of its own
     assert content_cache.default_dir().parent == Path(tempfile.gettempdir())
+
+
+def test_a_copy_that_cannot_be_finished_leaves_nothing_behind(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(_src: str, _dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(content_cache.os, "replace", disk_full)
+    content, _texts = content_cache.load(root, cache)
+    assert "heel-striking" in content.tips
+    assert list(cache.iterdir()) == []
