@@ -32,9 +32,9 @@ class Profile(BaseModel):
 
 def load(root: Path) -> Profile:
     """Read and validate <root>/profile.yaml; a problem raises ContentError naming the file."""
-    path = Path(root) / FILE
     import yaml  # only when parsing: a start from the compiled copy never loads it
 
+    path = Path(root) / FILE
     shown = f"{Path(root).name}/{FILE}"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

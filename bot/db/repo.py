@@ -547,15 +547,13 @@ class Repo:
         ).one()
         return int(row[0]), int(row[1]), float(row[2]), await self.longest_day_s(user_id)
 
-    async def longest_day_s(self, user_id: int, besides: date | None = None) -> int:
-        """The most backward seconds on one local day (``besides``: leave that day out)."""
+    async def longest_day_s(self, user_id: int) -> int:
+        """The most backward seconds on one local day."""
         per_day = (
             select(func.sum(Workout.duration_s).label("s"))
             .where(Workout.user_id == user_id)
             .group_by(Workout.local_date)
         )
-        if besides is not None:
-            per_day = per_day.where(Workout.local_date != besides)
         sub = per_day.subquery()
         return int(await self.session.scalar(select(func.max(sub.c.s))) or 0)
 
