@@ -82,12 +82,12 @@ def _without_web_server(settings: Settings) -> None:
 
 def _check_content(settings: Settings) -> int:
     from bot import content_cache, profile
-    from bot.content import DEFAULT_ROOT, check_content
+    from bot.content import DEFAULT_ROOT, summary_lines
 
     root = settings.content_dir or DEFAULT_ROOT
-    for line in check_content(root):
+    content, texts, kept = content_cache.compile_to(root, settings.cache_dir)
+    for line in summary_lines(content):
         print(line)
-    _content, texts, kept = content_cache.compile_to(root, settings.cache_dir)
     print(
         f"profile: description {len(texts.description)} of {profile.MAX_DESCRIPTION}, "
         f"short description {len(texts.short_description)} of "

@@ -570,7 +570,11 @@ def load_content(root: Path = DEFAULT_ROOT) -> Content:
 
 def check_content(root: Path = DEFAULT_ROOT) -> list[str]:
     """Validate the content and summarise it for an operator; raises ContentError."""
-    content = load_content(root)
+    return summary_lines(load_content(root))
+
+
+def summary_lines(content: Content) -> list[str]:
+    """What check-content prints of loaded content: its counts, and tips /tip cannot find."""
     kinds = [sum(tip.kind == kind for tip in content.tips.values()) for kind in TIP_KINDS]
     longest = max(content.tips.values(), key=lambda tip: len(tip.html))
     lines = [

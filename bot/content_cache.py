@@ -127,8 +127,10 @@ def _key(root: Path) -> str:
 def compile_to(root: Path, cache_dir: Path | None = None) -> tuple[Content, Profile, Path | None]:
     """Parse the content under `root` (a problem raises ContentError, as load_content does)
     and keep it in the cache; returns the content, the profile and the file kept, if any."""
-    root = Path(root)
-    key = _key(root)
+    return _compile(Path(root), cache_dir, _key(Path(root)))
+
+
+def _compile(root: Path, cache_dir: Path | None, key: str) -> tuple[Content, Profile, Path | None]:
     content = load_content(root)
     profile = load_profile(root)
     file = (cache_dir or default_dir()) / FILE
@@ -143,5 +145,5 @@ def load(root: Path, cache_dir: Path | None = None) -> tuple[Content, Profile]:
     kept = _read((cache_dir or default_dir()) / FILE, key) if key else None
     if kept is not None:
         return Content(kept.tips, kept.tracks), kept.profile
-    content, profile, _file = compile_to(root, cache_dir)
+    content, profile, _file = _compile(Path(root), cache_dir, key)
     return content, profile
