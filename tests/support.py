@@ -47,14 +47,3 @@ async def plan_changes(repo: Repo, user_id: int) -> Sequence[PlanChange]:
     query = select(PlanChange).where(PlanChange.user_id == user_id)
     result = await repo.session.scalars(query.order_by(PlanChange.week_start))
     return result.all()
-
-
-def busiest(times: list[float], seconds: float = 1.0) -> int:
-    """The most of `times` within any window of `seconds` (a start `seconds` before is out)."""
-    times = sorted(times)
-    most, first = 0, 0
-    for last, at in enumerate(times):
-        while at - times[first] >= seconds:
-            first += 1
-        most = max(most, last - first + 1)
-    return most

@@ -20,7 +20,8 @@ from bot.db.session import Database
 from tests.e2e.reminder_helpers import insert_due_users
 from tests.fakes import FakeBotAPI
 from tests.fakes.remote import RemoteFake
-from tests.support import busiest, raw_session
+from tests.fakes.state import busiest
+from tests.support import raw_session
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

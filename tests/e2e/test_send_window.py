@@ -21,7 +21,7 @@ from telegram.ext import ExtBot
 from bot import ratelimit
 from bot.ratelimit import Broadcast, CoachRateLimiter
 from tests.fakes import FakeBotAPI
-from tests.support import busiest
+from tests.fakes.state import busiest
 
 
 async def settle() -> None:

@@ -20,6 +20,18 @@ import aiohttp
 from .records import JSON, Request, SentMessage, StoredFile
 from .telegram_html import utf16_len
 
+
+def busiest(times: list[float], seconds: float = 1.0) -> int:
+    """The most of `times` within any window of `seconds` (a start `seconds` before is out)."""
+    times = sorted(times)
+    most, first = 0, 0
+    for last, at in enumerate(times):
+        while at - times[first] >= seconds:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 _T = TypeVar("_T")
 _LEADING_COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{1,64})?(?=\s|$)")
 
@@ -376,13 +388,7 @@ class World:
 
     def busiest_second(self) -> int:
         """The most accepted messages that arrived within any one-second window."""
-        times = sorted(r.at for r in self.sends())
-        most, first = 0, 0
-        for last, at in enumerate(times):
-            while at - times[first] >= 1.0:
-                first += 1
-            most = max(most, last - first + 1)
-        return most
+        return busiest([r.at for r in self.sends()])
 
     async def wait_for_messages(
         self,
